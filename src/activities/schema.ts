@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { NotFoundError } from "../graphql/errors.js";
+import { assertCanEditClient } from "../shared/access.js";
+import { idOf, optionalIdOf } from "../shared/ids.js";
+import { parseInput } from "../shared/validate.js";
+
+export const ActivityTypeEnum = builder.enumType("ActivityType", {
+  values: [
+    "NOTE", "CALL", "MEETING", "EMAIL", "PROPOSAL_SENT", "INVOICE_ISSUED", "PAYMENT_RECEIVED", "CONTRACT_SIGNED", "VERBAL_AGREEMENT", "OTHER",
+  ] as const,
+});
+
+builder.prismaNode("Activity", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    type: t.expose("type", { type: ActivityTypeEnum }),
+    outcome: t.exposeString("outcome", { nullable: true, description: "e.g. \"interested\" for a call or meeting" }),
+    body: t.exposeString("body"),
+    occurredAt: t.expose("occurredAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    client: t.relation("client"),
+    contact: t.relation("contact", { nullable: true }),
+    author: t.relation("author", { nullable: true }),
+  }),
+});
+
+const activitySchema = z.object({
+  type: z.string(),
+  outcome: z.string().trim().max(100).nullish(),
+  body: z.string().max(20000, "must be at most 20000 characters").nullish(),
+});
+
+builder.mutationField("logActivity", (t) =>
+  t.prismaField({
+    type: "Activity",
+    description: "Adds an entry to a client's timeline (note, call, meeting, proposal sent, invoice issued...).",
+    errors: { types: COMMON_ERRORS, dataField: { name: "activity" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("LogActivityInput", {
+          fields: (f) => ({
+            clientId: f.id({ required: true }),
+            type: f.field({ type: ActivityTypeEnum, required: true }),
+            outcome: f.string(),
+            body: f.string(),
+            contactId: f.id(),
+            occurredAt: f.field({ type: "DateTime", description: "Defaults to now; may be in the past" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const viewer = ctx.viewer!;
+      const data = parseInput(activitySchema, input);
+      const clientId = idOf(input.clientId, "Client", "input.clientId");
+      const contactId = optionalIdOf(input.contactId, "Contact", "input.contactId");
+      const client = await ctx.prisma.client.findFirst({ where: { id: clientId, organizationId: viewer.organizationId } });
+      if (!client) throw new NotFoundError("Client", input.clientId);
+      assertCanEditClient(viewer, client);
+      if (contactId) {
+        const contact = await ctx.prisma.contact.findFirst({ where: { id: contactId, organizationId: viewer.organizationId } });
+        if (!contact) throw new NotFoundError("Contact", input.contactId!);
+      }
+      return ctx.prisma.activity.create({
+        ...query,
+        data: {
+          organizationId: viewer.organizationId,
+          clientId,
+          contactId: contactId ?? null,
+          authorId: viewer.userId,
+          type: input.type,
+          outcome: data.outcome ?? null,
+          body: data.body ?? "",
+          occurredAt: input.occurredAt ?? ctx.clock.now(),
+        },
+      });
+    },
+  }),
+);

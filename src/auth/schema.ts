@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { AuthenticationError, ValidationError } from "../graphql/errors.js";
+import { provisionOrganization } from "../organizations/provision.js";
+import { parseInput } from "../shared/validate.js";
+import { hashPassword, verifyPassword } from "./password.js";
+import { issueToken } from "./tokens.js";
+
+
+interface Session {
+  token: string;
+  userId: string;
+}
+
+const SessionRef = builder.objectRef<Session>("Session").implement({
+  description: "A signed-in session: send `token` as `Authorization: Bearer <token>` or in graphql-ws connectionParams.",
+  fields: (t) => ({
+    token: t.exposeString("token"),
+    user: t.prismaField({
+      type: "User",
+      resolve: (query, session, _args, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: session.userId } }),
+    }),
+  }),
+});
+
+const password = z.string().min(8, "must be at least 8 characters").max(200);
+const email = z.string().trim().toLowerCase().email("must be a valid email").max(254);
+
+const SignUpInput = builder.inputType("SignUpInput", {
+  fields: (t) => ({
+    organizationName: t.string({ required: true }),
+    name: t.string({ required: true }),
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+    timezone: t.string({ description: "IANA time zone, e.g. Europe/Moscow" }),
+  }),
+});
+const signUpSchema = z.object({
+  organizationName: z.string().trim().min(1, "is required").max(200),
+  name: z.string().trim().min(1, "is required").max(200),
+  email,
+  password,
+  timezone: z.string().refine(isTimeZone, "must be an IANA time zone").nullish(),
+});
+
+builder.mutationField("signUp", (t) =>
+  t.field({
+    description: "Creates an organization with its default pipeline; the caller becomes its ADMIN.",
+    type: SessionRef,
+    authScopes: {},
+    skipTypeScopes: true,
+    errors: { types: COMMON_ERRORS, dataField: { name: "session" } },
+    args: { input: t.arg({ type: SignUpInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const input = parseInput(signUpSchema, args.input);
+      const exists = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (exists) throw ValidationError.field("input.email", "is already registered");
+      const passwordHash = await hashPassword(input.password);
+      const user = await ctx.prisma.$transaction(async (tx) => {
+        const { organization } = await provisionOrganization(tx, { name: input.organizationName, timezone: input.timezone ?? undefined });
+        return tx.user.create({
+          data: { organizationId: organization.id, email: input.email, name: input.name, role: "ADMIN", passwordHash },
+        });
+      });
+      const token = await issueToken(ctx.config.jwt, { userId: user.id, organizationId: user.organizationId, role: user.role });
+      return { token, userId: user.id };
+    },
+  }),
+);
+
+const LoginInput = builder.inputType("LoginInput", {
+  fields: (t) => ({ email: t.string({ required: true }), password: t.string({ required: true }) }),
+});
+
+builder.mutationField("login", (t) =>
+  t.field({
+    type: SessionRef,
+    authScopes: {},
+    skipTypeScopes: true,
+    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "session" } },
+    args: { input: t.arg({ type: LoginInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const input = parseInput(z.object({ email, password: z.string().min(1).max(200) }), args.input);
+      const user = await ctx.prisma.user.findUnique({ where: { email: input.email } });
+      // Same message for unknown email and wrong password: no account enumeration.
+      const ok = user?.passwordHash && user.active ? await verifyPassword(input.password, user.passwordHash) : false;
+      if (!user || !ok) throw new AuthenticationError("Wrong email or password");
+      const token = await issueToken(ctx.config.jwt, { userId: user.id, organizationId: user.organizationId, role: user.role });
+      return { token, userId: user.id };
+    },
+  }),
+);
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export { password as passwordSchema, email as emailSchema };

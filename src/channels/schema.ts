@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { ValidationError } from "../graphql/errors.js";
+import { parseInput } from "../shared/validate.js";
+
+builder.prismaNode("Channel", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    trackingPhone: t.exposeString("trackingPhone", { nullable: true }),
+    utmSource: t.exposeString("utmSource", { nullable: true }),
+  }),
+});
+
+builder.queryField("channels", (t) =>
+  t.prismaField({
+    type: ["Channel"],
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.channel.findMany({ ...query, where: { organizationId: ctx.viewer!.organizationId }, orderBy: { name: "asc" } }),
+  }),
+);
+
+builder.mutationField("createChannel", (t) =>
+  t.prismaField({
+    type: "Channel",
+    description: "Heads of sales and admins: a marketing channel with a tracking phone and/or UTM source.",
+    authScopes: { headOfSales: true },
+    errors: { types: COMMON_ERRORS, dataField: { name: "channel" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("CreateChannelInput", {
+          fields: (f) => ({
+            name: f.string({ required: true }),
+            trackingPhone: f.field({ type: "PhoneNumber" }),
+            utmSource: f.string(),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const data = parseInput(
+        z.object({ name: z.string().trim().min(1, "is required").max(100), utmSource: z.string().trim().max(100).nullish() }),
+        input,
+      );
+      const organizationId = ctx.viewer!.organizationId;
+      if (await ctx.prisma.channel.findFirst({ where: { organizationId, name: data.name } })) {
+        throw ValidationError.field("input.name", "a channel with this name exists");
+      }
+      return ctx.prisma.channel.create({
+        ...query,
+        data: { organizationId, name: data.name, trackingPhone: input.trackingPhone ?? null, utmSource: data.utmSource ?? null },
+      });
+    },
+  }),
+);

@@ -1,0 +1,172 @@
+import { authed } from "../context.js";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { isSupervisor } from "../shared/access.js";
+import { idOf, optionalIdOf } from "../shared/ids.js";
+import { ClientKindEnum, ClientFilterInput, ClientOrderInput, clientOrderBy, clientWhere } from "./filters.js";
+import { createClient, deleteClient, reassignClient, updateClient } from "./service.js";
+
+builder.prismaNode("Client", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    kind: t.expose("kind", { type: ClientKindEnum }),
+    name: t.exposeString("name"),
+    website: t.exposeString("website", { nullable: true }),
+    phone: t.exposeString("phone", { nullable: true }),
+    email: t.exposeString("email", { nullable: true }),
+    businessDescription: t.exposeString("businessDescription", { nullable: true, description: "What they sell, their market" }),
+    targetAudience: t.exposeString("targetAudience", { nullable: true }),
+    competitors: t.exposeString("competitors", { nullable: true }),
+    problemsFound: t.exposeString("problemsFound", { nullable: true, description: "Problems found, e.g. on their website" }),
+    proposedSolutions: t.exposeString("proposedSolutions", { nullable: true }),
+    owner: t.relation("owner", { nullable: true, description: "The responsible manager" }),
+    channel: t.relation("channel", { nullable: true, description: "The marketing channel the client came from" }),
+    stage: t.relation("stage", { nullable: true }),
+    stageEnteredAt: t.expose("stageEnteredAt", { type: "DateTime", nullable: true }),
+    abcClass: t.exposeString("abcClass", { nullable: true }),
+    customFields: t.expose("customFields", { type: "JSON", description: "Values of the organization's custom client fields, by key" }),
+    version: t.exposeInt("version", { description: "Pass as expectedVersion when updating (optimistic concurrency)" }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    employments: t.relatedConnection("employments", {
+      cursor: "id",
+      totalCount: true,
+      description: "People at this client, current first; former employees stay in the history",
+      args: { current: t.arg.boolean({ description: "true: only current; false: only former" }) },
+      query: (args) => ({
+        where: args.current == null ? {} : args.current ? { endedAt: null } : { endedAt: { not: null } },
+        orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }, { id: "asc" }],
+      }),
+    }),
+    decisionMakerCount: t.relationCount("employments", { where: { isDecisionMaker: true, endedAt: null } }),
+    activities: t.relatedConnection("activities", {
+      cursor: "id",
+      totalCount: true,
+      description: "The interaction timeline, newest first",
+      query: () => ({ orderBy: [{ occurredAt: "desc" }, { id: "desc" }] }),
+    }),
+    activityCount: t.relationCount("activities"),
+  }),
+});
+
+builder.queryField("clients", (t) =>
+  t.prismaConnection({
+    type: "Client",
+    cursor: "id",
+    args: {
+      filter: t.arg({ type: ClientFilterInput }),
+      orderBy: t.arg({ type: ClientOrderInput }),
+    },
+    totalCount: (_conn, args, ctx) => ctx.prisma.client.count({ where: clientWhere(ctx.viewer!.organizationId, args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.client.findMany({
+        ...query,
+        where: clientWhere(ctx.viewer!.organizationId, args.filter),
+        orderBy: clientOrderBy(args.orderBy),
+      }),
+  }),
+);
+
+type InputFields = Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0];
+const cardFields = (t: InputFields) => ({
+  kind: t.field({ type: ClientKindEnum }),
+  website: t.field({ type: "URL" }),
+  phone: t.field({ type: "PhoneNumber" }),
+  email: t.field({ type: "EmailAddress" }),
+  businessDescription: t.string(),
+  targetAudience: t.string(),
+  competitors: t.string(),
+  problemsFound: t.string(),
+  proposedSolutions: t.string(),
+  customFields: t.field({ type: "JSON", description: "Custom field values by key; null removes a value" }),
+});
+
+const CreateClientInput = builder.inputType("CreateClientInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    ...cardFields(t),
+    ownerId: t.id({ description: "Defaults to the caller for managers" }),
+    channelId: t.id(),
+  }),
+});
+
+const UpdateClientInput = builder.inputType("UpdateClientInput", {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    expectedVersion: t.int({ required: true }),
+    name: t.string(),
+    ...cardFields(t),
+    channelId: t.id(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createClient: t.prismaField({
+    type: "Client",
+    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    args: { input: t.arg({ type: CreateClientInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const viewer = ctx.viewer!;
+      const ownerId = optionalIdOf(input.ownerId, "User", "input.ownerId") ?? (isSupervisor(viewer) ? null : viewer.userId);
+      const client = await createClient(authed(ctx), {
+        ...input,
+        ownerId,
+        channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") ?? null,
+      });
+      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id: client.id } });
+    },
+  }),
+  updateClient: t.prismaField({
+    type: "Client",
+    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    args: { input: t.arg({ type: UpdateClientInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = idOf(input.id, "Client", "input.id");
+      await updateClient(authed(ctx), id, { ...input, name: input.name ?? undefined, channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") });
+      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  reassignClient: t.prismaField({
+    type: "Client",
+    description: "Hands a client to another manager (heads of sales; managers may take unowned clients). History stays with the client.",
+    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ReassignClientInput", {
+          fields: (f) => ({
+            id: f.id({ required: true }),
+            ownerId: f.id({ description: "null leaves the client unowned" }),
+            expectedVersion: f.int({ required: true }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = idOf(input.id, "Client", "input.id");
+      await reassignClient(authed(ctx), id, optionalIdOf(input.ownerId, "User", "input.ownerId") ?? null, input.expectedVersion);
+      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  deleteClient: t.field({
+    type: "ID",
+    description: "Deletes a client with its timeline. Heads of sales and admins only. Returns the deleted id.",
+    authScopes: { headOfSales: true },
+    errors: { types: COMMON_ERRORS, dataField: { name: "deletedId" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("DeleteClientInput", {
+          fields: (f) => ({ id: f.id({ required: true }), expectedVersion: f.int({ required: true }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      await deleteClient(authed(ctx), idOf(input.id, "Client", "input.id"), input.expectedVersion);
+      return input.id;
+    },
+  }),
+}));

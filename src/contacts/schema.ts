@@ -1,0 +1,221 @@
+import { z } from "zod";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { NotFoundError, VersionConflictError } from "../graphql/errors.js";
+import { encodeId } from "../graphql/global-id.js";
+import { resolveCustomFields } from "../custom-fields/service.js";
+import { idOf } from "../shared/ids.js";
+import { parseInput } from "../shared/validate.js";
+import { endEmployment, startEmployment } from "./employments.js";
+
+builder.prismaNode("Contact", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    fullName: t.exposeString("fullName"),
+    phones: t.exposeStringList("phones"),
+    emails: t.exposeStringList("emails"),
+    customFields: t.expose("customFields", { type: "JSON" }),
+    version: t.exposeInt("version"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    employments: t.relation("employments", {
+      description: "Every company this person worked at, current first: the history moves with them",
+      query: { orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }] },
+    }),
+    activities: t.relatedConnection("activities", {
+      cursor: "id",
+      totalCount: true,
+      query: () => ({ orderBy: [{ occurredAt: "desc" }, { id: "desc" }] }),
+    }),
+  }),
+});
+
+builder.prismaNode("Employment", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    contact: t.relation("contact"),
+    client: t.relation("client"),
+    title: t.exposeString("title", { nullable: true }),
+    isDecisionMaker: t.exposeBoolean("isDecisionMaker"),
+    directPhone: t.exposeString("directPhone", { nullable: true }),
+    startedAt: t.expose("startedAt", { type: "DateTime" }),
+    endedAt: t.expose("endedAt", { type: "DateTime", nullable: true }),
+    current: t.boolean({ select: { endedAt: true }, resolve: (e) => e.endedAt === null }),
+  }),
+});
+
+builder.queryField("contacts", (t) =>
+  t.prismaConnection({
+    type: "Contact",
+    cursor: "id",
+    args: { search: t.arg.string({ description: "Case-insensitive substring of the name" }) },
+    totalCount: (_c, args, ctx) => ctx.prisma.contact.count({ where: contactWhere(ctx.viewer!.organizationId, args.search) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.contact.findMany({
+        ...query,
+        where: contactWhere(ctx.viewer!.organizationId, args.search),
+        orderBy: [{ fullName: "asc" }, { id: "asc" }],
+      }),
+  }),
+);
+
+function contactWhere(organizationId: string, search: string | null | undefined) {
+  const term = search?.trim().slice(0, 200);
+  return { organizationId, ...(term ? { fullName: { contains: term, mode: "insensitive" as const } } : {}) };
+}
+
+const contactSchema = z.object({
+  fullName: z.string().trim().min(1, "is required").max(300),
+  phones: z.array(z.string()).max(20, "at most 20 phones").nullish(),
+  emails: z.array(z.string()).max(20, "at most 20 emails").nullish(),
+});
+
+const EmploymentInput = builder.inputType("EmploymentInput", {
+  fields: (t) => ({
+    clientId: t.id({ required: true }),
+    title: t.string(),
+    isDecisionMaker: t.boolean({ defaultValue: false }),
+    directPhone: t.field({ type: "PhoneNumber" }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createContact: t.prismaField({
+    type: "Contact",
+    errors: { types: COMMON_ERRORS, dataField: { name: "contact" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("CreateContactInput", {
+          fields: (f) => ({
+            fullName: f.string({ required: true }),
+            phones: f.field({ type: ["PhoneNumber"] }),
+            emails: f.field({ type: ["EmailAddress"] }),
+            customFields: f.field({ type: "JSON" }),
+            employment: f.field({ type: EmploymentInput, description: "Optionally start working at a client right away" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const viewer = ctx.viewer!;
+      const data = parseInput(contactSchema, input);
+      const customFields = await resolveCustomFields(ctx.prisma, viewer.organizationId, "CONTACT", {}, input.customFields);
+      const contact = await ctx.prisma.$transaction(async (tx) => {
+        const created = await tx.contact.create({
+          data: { organizationId: viewer.organizationId, fullName: data.fullName, phones: data.phones ?? [], emails: data.emails ?? [], customFields },
+        });
+        if (input.employment) {
+          await startEmployment({ ...ctx, viewer }, tx, created.id, {
+            ...input.employment,
+            clientId: idOf(input.employment.clientId, "Client", "input.employment.clientId"),
+          }, "input.employment");
+        }
+        return created;
+      });
+      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
+    },
+  }),
+  updateContact: t.prismaField({
+    type: "Contact",
+    errors: { types: COMMON_ERRORS, dataField: { name: "contact" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("UpdateContactInput", {
+          fields: (f) => ({
+            id: f.id({ required: true }),
+            expectedVersion: f.int({ required: true }),
+            fullName: f.string(),
+            phones: f.field({ type: ["PhoneNumber"] }),
+            emails: f.field({ type: ["EmailAddress"] }),
+            customFields: f.field({ type: "JSON" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const organizationId = ctx.viewer!.organizationId;
+      const id = idOf(input.id, "Contact", "input.id");
+      const current = await ctx.prisma.contact.findFirst({ where: { id, organizationId } });
+      if (!current) throw new NotFoundError("Contact", input.id);
+      const data = parseInput(contactSchema.partial(), { ...input, fullName: input.fullName ?? undefined });
+      const customFields =
+        input.customFields === undefined
+          ? undefined
+          : await resolveCustomFields(ctx.prisma, organizationId, "CONTACT", current.customFields, input.customFields);
+      const { count } = await ctx.prisma.contact.updateMany({
+        where: { id, organizationId, version: input.expectedVersion },
+        data: {
+          fullName: data.fullName,
+          phones: data.phones ?? undefined,
+          emails: data.emails ?? undefined,
+          customFields,
+          version: { increment: 1 },
+        },
+      });
+      if (count === 0) {
+        const now = await ctx.prisma.contact.findFirst({ where: { id, organizationId }, select: { version: true } });
+        if (!now) throw new NotFoundError("Contact", input.id);
+        throw new VersionConflictError("Contact", encodeId("Contact", id), input.expectedVersion, now.version);
+      }
+      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  addEmployment: t.prismaField({
+    type: "Employment",
+    description: "Links a contact to a client (a contact may work at several). Moving companies: end the old one, add the new one.",
+    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("AddEmploymentInput", {
+          fields: (f) => ({
+            contactId: f.id({ required: true }),
+            clientId: f.id({ required: true }),
+            title: f.string(),
+            isDecisionMaker: f.boolean({ defaultValue: false }),
+            directPhone: f.field({ type: "PhoneNumber" }),
+            endCurrent: f.boolean({ defaultValue: false, description: "Also end the contact's current employments (they moved)" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const viewer = ctx.viewer!;
+      const contactId = idOf(input.contactId, "Contact", "input.contactId");
+      const contact = await ctx.prisma.contact.findFirst({ where: { id: contactId, organizationId: viewer.organizationId } });
+      if (!contact) throw new NotFoundError("Contact", input.contactId);
+      const employment = await ctx.prisma.$transaction(async (tx) => {
+        if (input.endCurrent) {
+          await tx.employment.updateMany({ where: { contactId, endedAt: null }, data: { endedAt: ctx.clock.now() } });
+        }
+        return startEmployment({ ...ctx, viewer }, tx, contactId, { ...input, clientId: idOf(input.clientId, "Client", "input.clientId") }, "input");
+      });
+      return ctx.prisma.employment.findUniqueOrThrow({ ...query, where: { id: employment.id } });
+    },
+  }),
+  endEmployment: t.prismaField({
+    type: "Employment",
+    description: "Marks that the contact no longer works at the client; the record and its activities stay.",
+    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("EndEmploymentInput", {
+          fields: (f) => ({ id: f.id({ required: true }), endedAt: f.field({ type: "DateTime" }) }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = idOf(input.id, "Employment", "input.id");
+      await endEmployment({ ...ctx, viewer: ctx.viewer! }, id, input.endedAt ?? ctx.clock.now());
+      return ctx.prisma.employment.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+}));

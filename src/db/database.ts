@@ -1,0 +1,79 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { resolveDatabase } from "./database-url.js";
+
+export interface SqlConnection {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database extends SqlConnection {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** Runs `fn` on one dedicated connection (session-level locks, multi-statement work). */
+  withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** Counts SQL statements sent by Prisma; used by tests to assert batching. */
+  statementCount(): number;
+  close(): Promise<void>;
+}
+
+/** Opens PGlite (embedded default) or a real PostgreSQL pool, with a Prisma client over the matching adapter. */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+  const target = resolveDatabase(url);
+  let statements = 0;
+  const log = [{ emit: "event", level: "query" }] as const;
+
+  if (target.kind === "pglite") {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    if (target.dataDir) await mkdir(path.dirname(path.resolve(target.dataDir)), { recursive: true });
+    const pglite = await PGlite.create(target.dataDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as never, log: [...log] });
+    prisma.$on("query", () => void statements++);
+    return {
+      prisma,
+      kind: "pglite",
+      exec: async (sql) => void (await pglite.exec(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+      // PGlite is a single connection already.
+      withConnection: (fn) => fn({
+        exec: async (sql) => void (await pglite.exec(sql)),
+        query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+      }),
+      statementCount: () => statements,
+      close: async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+      },
+    };
+  }
+
+  const pg = await import("pg");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const pool = new pg.default.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
+  prisma.$on("query", () => void statements++);
+  return {
+    prisma,
+    kind: "postgres",
+    exec: async (sql) => void (await pool.query(sql)),
+    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    withConnection: async (fn) => {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+        });
+      } finally {
+        client.release();
+      }
+    },
+    statementCount: () => statements,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Database, SqlConnection } from "./database.js";
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+
+/**
+ * Applies pending migrations from prisma/migrations, in order, recording them in Prisma's own
+ * `_prisma_migrations` table (same checksum), so `prisma migrate status/deploy` agree with us.
+ * Runs in-process because PGlite allows one process per data directory.
+ */
+export function applyMigrations(db: Database): Promise<string[]> {
+  return db.withConnection((conn) => applyOn(conn, db.kind === "postgres"));
+}
+
+async function applyOn(db: SqlConnection, lock: boolean): Promise<string[]> {
+  // Several instances may start at once against one PostgreSQL: serialise them.
+  if (lock) await db.exec("SELECT pg_advisory_lock(72707369)");
+  await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ,
+    "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ,
+    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
+  try {
+    const done = new Set(
+      (await db.query<{ migration_name: string }>(
+        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      )).map((r) => r.migration_name),
+    );
+    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    const applied: string[] = [];
+    for (const name of names) {
+      if (done.has(name)) continue;
+      const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
+      const checksum = createHash("sha256").update(sql).digest("hex");
+      await db.exec(`BEGIN;\n${sql}\n;COMMIT;`).catch(async (error) => {
+        await db.exec("ROLLBACK").catch(() => {});
+        throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+      });
+      await db.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
+         VALUES ($1, $2, now(), $3, 1)`,
+        [randomUUID(), checksum, name],
+      );
+      applied.push(name);
+    }
+    return applied;
+  } finally {
+    if (lock) await db.exec("SELECT pg_advisory_unlock(72707369)");
+  }
+}

@@ -1,0 +1,76 @@
+import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { GraphQLError } from "graphql";
+import type { AuthedContext, Context } from "../context.js";
+import { getDatamodel, type default as PrismaTypes } from "../generated/pothos-types.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { ForbiddenError } from "./errors.js";
+import { decodeId, encodeId } from "./global-id.js";
+
+const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  AuthScopes: { authenticated: boolean; headOfSales: boolean; admin: boolean };
+  AuthContexts: { authenticated: AuthedContext; headOfSales: AuthedContext; admin: AuthedContext };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    EmailAddress: { Input: string; Output: string };
+    URL: { Input: string; Output: string };
+    PhoneNumber: { Input: string; Output: string };
+    Decimal: { Input: string; Output: Prisma.Decimal | string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string | number };
+  };
+}>({
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  errors: {
+    defaultTypes: [],
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.viewer !== null,
+      headOfSales: ctx.viewer?.role === "HEAD_OF_SALES" || ctx.viewer?.role === "ADMIN",
+      admin: ctx.viewer?.role === "ADMIN",
+    }),
+    // Unauthenticated callers get a top-level error; authenticated ones without the role get a typed Forbidden.
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? new ForbiddenError("Your role does not allow this operation")
+        : new GraphQLError("Authentication required", { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } }),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+    maxConnectionSize: 100,
+    defaultConnectionSize: 20,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    encodeGlobalID: encodeId,
+    decodeGlobalID: decodeId,
+    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodesQueryOptions: { authScopes: { authenticated: true } },
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: (ctx) => ({ complexity: ctx.config.maxCost, depth: ctx.config.maxDepth, breadth: 500 }),
+  },
+});
+
+builder.queryType({ authScopes: { authenticated: true } });
+builder.mutationType({ authScopes: { authenticated: true } });
+builder.subscriptionType({ authScopes: { authenticated: true } });

@@ -1,0 +1,23 @@
+import { createPubSub } from "graphql-yoga";
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { Redis } from "ioredis";
+
+/** Topics are per organization so no event can cross tenants. Payloads carry ids only; subscribers load what they may see. */
+export type CrmTopics = {
+  "client:changed": [organizationId: string, payload: { clientId: string; kind: string }];
+};
+
+export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };
+
+export function createCrmPubSub(redisUrl?: string): CrmPubSub {
+  if (!redisUrl) return Object.assign(createPubSub<CrmTopics>(), { close: async () => {} });
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return Object.assign(createPubSub<CrmTopics>({ eventTarget }), {
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  });
+}

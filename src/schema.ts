@@ -1,0 +1,15 @@
+// Imports every domain's types for their side effect on the builder, then builds the schema once.
+import "./graphql/scalars.js";
+import "./graphql/error-types.js";
+import "./auth/schema.js";
+import "./users/schema.js";
+import "./channels/schema.js";
+import "./pipeline/schema.js";
+import "./clients/schema.js";
+import "./clients/subscriptions.js";
+import "./contacts/schema.js";
+import "./custom-fields/schema.js";
+import "./activities/schema.js";
+import { builder } from "./graphql/builder.js";
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { emailSchema, passwordSchema } from "../auth/schema.js";
+import { hashPassword } from "../auth/password.js";
+import { builder } from "../graphql/builder.js";
+import { COMMON_ERRORS } from "../graphql/error-types.js";
+import { ValidationError } from "../graphql/errors.js";
+import { parseInput } from "../shared/validate.js";
+
+export const RoleEnum = builder.enumType("Role", {
+  values: {
+    ADMIN: { description: "Configures pipelines, fields and users" },
+    HEAD_OF_SALES: { description: "Sees and reassigns everything, receives escalations" },
+    MANAGER: { description: "Reads the organization's clients, changes own and unowned ones" },
+  } as const,
+});
+
+builder.prismaNode("User", {
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  authScopes: { authenticated: true },
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    email: t.exposeString("email"),
+    role: t.expose("role", { type: RoleEnum }),
+    active: t.exposeBoolean("active"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.prismaObject("Organization", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    timezone: t.exposeString("timezone"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: "User",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.userId } }),
+  }),
+  organization: t.prismaField({
+    type: "Organization",
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.organization.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.organizationId } }),
+  }),
+  users: t.prismaConnection({
+    type: "User",
+    cursor: "id",
+    args: { role: t.arg({ type: RoleEnum }) },
+    totalCount: (_conn, args, ctx) =>
+      ctx.prisma.user.count({ where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.user.findMany({
+        ...query,
+        where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined },
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+      }),
+  }),
+}));
+
+const CreateUserInput = builder.inputType("CreateUserInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+    role: t.field({ type: RoleEnum, required: true }),
+  }),
+});
+
+builder.mutationField("createUser", (t) =>
+  t.prismaField({
+    type: "User",
+    description: "ADMIN only: adds a user to the caller's organization.",
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS, dataField: { name: "user" } },
+    args: { input: t.arg({ type: CreateUserInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const input = parseInput(
+        z.object({ name: z.string().trim().min(1, "is required").max(200), email: emailSchema, password: passwordSchema, role: z.enum(["ADMIN", "HEAD_OF_SALES", "MANAGER"]) }),
+        args.input,
+      );
+      const exists = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (exists) throw ValidationError.field("input.email", "is already registered");
+      const { password, ...profile } = input;
+      return ctx.prisma.user.create({
+        ...query,
+        data: { ...profile, passwordHash: await hashPassword(password), organizationId: ctx.viewer!.organizationId },
+      });
+    },
+  }),
+);
