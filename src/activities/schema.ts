@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -68,7 +69,7 @@ builder.mutationField("logActivity", (t) =>
         if (!contact) throw new NotFoundError("Contact", input.contactId!);
       }
       return ctx.prisma.activity.create({
-        ...query,
+        ...selection(query),
         data: {
           organizationId: viewer.organizationId,
           clientId,

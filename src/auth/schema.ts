@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -5,7 +6,8 @@ import { AuthenticationError, ValidationError } from "../graphql/errors.js";
 import { provisionOrganization } from "../organizations/provision.js";
 import { parseInput } from "../shared/validate.js";
 import { hashPassword, verifyPassword } from "./password.js";
-import { issueToken } from "./tokens.js";
+import { issueToken, type Viewer } from "./tokens.js";
+import type { Context } from "../context.js";
 
 
 interface Session {
@@ -19,7 +21,7 @@ const SessionRef = builder.objectRef<Session>("Session").implement({
     token: t.exposeString("token"),
     user: t.prismaField({
       type: "User",
-      resolve: (query, session, _args, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: session.userId } }),
+      resolve: (query, session, _args, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id: session.userId } }),
     }),
   }),
 });
@@ -48,7 +50,6 @@ builder.mutationField("signUp", (t) =>
   t.field({
     description: "Creates an organization with its default pipeline; the caller becomes its ADMIN.",
     type: SessionRef,
-    authScopes: {},
     skipTypeScopes: true,
     errors: { types: COMMON_ERRORS, dataField: { name: "session" } },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
@@ -63,8 +64,7 @@ builder.mutationField("signUp", (t) =>
           data: { organizationId: organization.id, email: input.email, name: input.name, role: "ADMIN", passwordHash },
         });
       });
-      const token = await issueToken(ctx.config.jwt, { userId: user.id, organizationId: user.organizationId, role: user.role });
-      return { token, userId: user.id };
+      return startSession(ctx, { userId: user.id, organizationId: user.organizationId, role: user.role });
     },
   }),
 );
@@ -76,7 +76,6 @@ const LoginInput = builder.inputType("LoginInput", {
 builder.mutationField("login", (t) =>
   t.field({
     type: SessionRef,
-    authScopes: {},
     skipTypeScopes: true,
     errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "session" } },
     args: { input: t.arg({ type: LoginInput, required: true }) },
@@ -86,11 +85,16 @@ builder.mutationField("login", (t) =>
       // Same message for unknown email and wrong password: no account enumeration.
       const ok = user?.passwordHash && user.active ? await verifyPassword(input.password, user.passwordHash) : false;
       if (!user || !ok) throw new AuthenticationError("Wrong email or password");
-      const token = await issueToken(ctx.config.jwt, { userId: user.id, organizationId: user.organizationId, role: user.role });
-      return { token, userId: user.id };
+      return startSession(ctx, { userId: user.id, organizationId: user.organizationId, role: user.role });
     },
   }),
 );
+
+/** The caller is now this user, for the rest of the operation too (so `session { user }` can be selected). */
+async function startSession(ctx: Context, viewer: Viewer): Promise<Session> {
+  ctx.viewer = viewer;
+  return { token: await issueToken(ctx.config.jwt, viewer), userId: viewer.userId };
+}
 
 export function isTimeZone(zone: string): boolean {
   try {

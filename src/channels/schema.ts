@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -20,7 +21,7 @@ builder.queryField("channels", (t) =>
   t.prismaField({
     type: ["Channel"],
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.channel.findMany({ ...query, where: { organizationId: ctx.viewer!.organizationId }, orderBy: { name: "asc" } }),
+      ctx.prisma.channel.findMany({ ...selection(query), where: { organizationId: ctx.viewer!.organizationId }, orderBy: { name: "asc" } }),
   }),
 );
 
@@ -52,7 +53,7 @@ builder.mutationField("createChannel", (t) =>
         throw ValidationError.field("input.name", "a channel with this name exists");
       }
       return ctx.prisma.channel.create({
-        ...query,
+        ...selection(query),
         data: { organizationId, name: data.name, trackingPhone: input.trackingPhone ?? null, utmSource: data.utmSource ?? null },
       });
     },

@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -63,7 +64,7 @@ builder.queryField("clients", (t) =>
     totalCount: (_conn, args, ctx) => ctx.prisma.client.count({ where: clientWhere(ctx.viewer!.organizationId, args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.client.findMany({
-        ...query,
+        ...selection(query),
         where: clientWhere(ctx.viewer!.organizationId, args.filter),
         orderBy: clientOrderBy(args.orderBy),
       }),
@@ -116,7 +117,7 @@ builder.mutationFields((t) => ({
         ownerId,
         channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") ?? null,
       });
-      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id: client.id } });
+      return ctx.prisma.client.findUniqueOrThrow({ ...selection(query), where: { id: client.id } });
     },
   }),
   updateClient: t.prismaField({
@@ -126,7 +127,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.id, "Client", "input.id");
       await updateClient(authed(ctx), id, { ...input, name: input.name ?? undefined, channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") });
-      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id } });
+      return ctx.prisma.client.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   reassignClient: t.prismaField({
@@ -148,7 +149,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.id, "Client", "input.id");
       await reassignClient(authed(ctx), id, optionalIdOf(input.ownerId, "User", "input.ownerId") ?? null, input.expectedVersion);
-      return ctx.prisma.client.findUniqueOrThrow({ ...query, where: { id } });
+      return ctx.prisma.client.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   deleteClient: t.field({

@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { builder } from "../graphql/builder.js";
 import { encodeId } from "../graphql/global-id.js";
 
@@ -18,7 +19,7 @@ const ClientChangeRef = builder.objectRef<ClientChange>("ClientChange").implemen
       type: "Client",
       nullable: true,
       resolve: (query, e, _args, ctx) =>
-        ctx.prisma.client.findFirst({ ...query, where: { id: e.clientId, organizationId: ctx.viewer!.organizationId } }),
+        ctx.prisma.client.findFirst({ ...selection(query), where: { id: e.clientId, organizationId: ctx.viewer!.organizationId } }),
     }),
   }),
 });

@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -57,7 +58,7 @@ builder.queryField("contacts", (t) =>
     totalCount: (_c, args, ctx) => ctx.prisma.contact.count({ where: contactWhere(ctx.viewer!.organizationId, args.search) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.contact.findMany({
-        ...query,
+        ...selection(query),
         where: contactWhere(ctx.viewer!.organizationId, args.search),
         orderBy: [{ fullName: "asc" }, { id: "asc" }],
       }),
@@ -118,7 +119,7 @@ builder.mutationFields((t) => ({
         }
         return created;
       });
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id: contact.id } });
+      return ctx.prisma.contact.findUniqueOrThrow({ ...selection(query), where: { id: contact.id } });
     },
   }),
   updateContact: t.prismaField({
@@ -164,7 +165,7 @@ builder.mutationFields((t) => ({
         if (!now) throw new NotFoundError("Contact", input.id);
         throw new VersionConflictError("Contact", encodeId("Contact", id), input.expectedVersion, now.version);
       }
-      return ctx.prisma.contact.findUniqueOrThrow({ ...query, where: { id } });
+      return ctx.prisma.contact.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   addEmployment: t.prismaField({
@@ -197,7 +198,7 @@ builder.mutationFields((t) => ({
         }
         return startEmployment({ ...ctx, viewer }, tx, contactId, { ...input, clientId: idOf(input.clientId, "Client", "input.clientId") }, "input");
       });
-      return ctx.prisma.employment.findUniqueOrThrow({ ...query, where: { id: employment.id } });
+      return ctx.prisma.employment.findUniqueOrThrow({ ...selection(query), where: { id: employment.id } });
     },
   }),
   endEmployment: t.prismaField({
@@ -215,7 +216,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.id, "Employment", "input.id");
       await endEmployment({ ...ctx, viewer: ctx.viewer! }, id, input.endedAt ?? ctx.clock.now());
-      return ctx.prisma.employment.findUniqueOrThrow({ ...query, where: { id } });
+      return ctx.prisma.employment.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
 }));

@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
@@ -31,7 +32,7 @@ builder.queryField("customFieldDefinitions", (t) =>
     args: { entity: t.arg({ type: EntityEnum }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.customFieldDefinition.findMany({
-        ...query,
+        ...selection(query),
         where: { organizationId: ctx.viewer!.organizationId, entity: args.entity ?? undefined },
         orderBy: [{ entity: "asc" }, { position: "asc" }, { key: "asc" }],
       }),
@@ -78,7 +79,7 @@ builder.mutationField("defineCustomField", (t) =>
       const exists = await ctx.prisma.customFieldDefinition.findFirst({ where: { organizationId, entity: data.entity, key: data.key } });
       if (exists) throw ValidationError.field("input.key", "is already defined for this entity");
       return ctx.prisma.customFieldDefinition.create({
-        ...query,
+        ...selection(query),
         data: {
           organizationId,
           entity: data.entity,

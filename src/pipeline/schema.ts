@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { builder } from "../graphql/builder.js";
 
 export const StageKindEnum = builder.enumType("StageKind", { values: ["ACTIVE", "WON", "LOST", "POSTPONED"] as const });
@@ -35,6 +36,6 @@ builder.queryField("pipelines", (t) =>
   t.prismaField({
     type: ["Pipeline"],
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.pipeline.findMany({ ...query, where: { organizationId: ctx.viewer!.organizationId }, orderBy: { createdAt: "asc" } }),
+      ctx.prisma.pipeline.findMany({ ...selection(query), where: { organizationId: ctx.viewer!.organizationId }, orderBy: { createdAt: "asc" } }),
   }),
 );

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { GraphQLError } from "graphql";
 import { createTokenVerifier } from "../auth/tokens.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { Config } from "../config.js";
@@ -42,7 +43,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
     // Expected errors are GraphQLErrors or typed results; everything else becomes "Unexpected error."
-    maskedErrors: { maskError: (error, message, isDev) => defaultMaskError(error, message, isDev && !config.production) },
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const masked = defaultMaskError(error, message, isDev && !config.production);
+        // Log what we hide from the client so operators still see it.
+        const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (!(original instanceof GraphQLError)) console.error("[masked error]", original);
+        return masked;
+      },
+    },
     context: async ({ request, wsContext }) => wsContext ?? contextFor(tokenFromRequest(request)),
     logging: config.production ? "info" : "warn",
   });

@@ -1,3 +1,4 @@
+import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "../auth/schema.js";
 import { hashPassword } from "../auth/password.js";
@@ -41,12 +42,12 @@ builder.queryFields((t) => ({
   me: t.prismaField({
     type: "User",
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.userId } }),
+      ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id: ctx.viewer!.userId } }),
   }),
   organization: t.prismaField({
     type: "Organization",
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.organization.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.organizationId } }),
+      ctx.prisma.organization.findUniqueOrThrow({ ...selection(query), where: { id: ctx.viewer!.organizationId } }),
   }),
   users: t.prismaConnection({
     type: "User",
@@ -56,7 +57,7 @@ builder.queryFields((t) => ({
       ctx.prisma.user.count({ where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined } }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.user.findMany({
-        ...query,
+        ...selection(query),
         where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined },
         orderBy: [{ name: "asc" }, { id: "asc" }],
       }),
@@ -88,7 +89,7 @@ builder.mutationField("createUser", (t) =>
       if (exists) throw ValidationError.field("input.email", "is already registered");
       const { password, ...profile } = input;
       return ctx.prisma.user.create({
-        ...query,
+        ...selection(query),
         data: { ...profile, passwordHash: await hashPassword(password), organizationId: ctx.viewer!.organizationId },
       });
     },

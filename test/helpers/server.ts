@@ -1,0 +1,96 @@
+import { createClient, type Client as WsClient } from "graphql-ws";
+import WebSocket from "ws";
+import type { Clock } from "../../src/clock.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import { buildApp, type App } from "../../src/server/app.js";
+import { openTestDatabase } from "./database.js";
+
+export interface GqlResponse<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: string[] }[];
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  wsUrl: string;
+  config: Config;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  ws(token: string | undefined, extra?: Partial<Parameters<typeof createClient>[0]>): WsClient;
+  stop(): Promise<void>;
+}
+
+/** Starts the real app on a random port over a fresh database; talk to it over HTTP and graphql-ws like a client. */
+export async function startTestServer(options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestServer> {
+  const db = await openTestDatabase();
+  const config = loadConfig({ ...process.env, NODE_ENV: "test", REDIS_URL: process.env.TEST_REDIS_URL ?? "" }, {
+    port: 0,
+    databaseUrl: db.url,
+    seedDemo: false,
+    ...options.config,
+  });
+  const app = await buildApp({ config, clock: options.clock, database: db.database });
+  const { url } = await app.start();
+  const wsClients: WsClient[] = [];
+  return {
+    app,
+    url,
+    wsUrl: url.replace("http", "ws"),
+    config,
+    async gql(query, variables, token) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GqlResponse;
+    },
+    ws(token, extra = {}) {
+      const client = createClient({
+        url: url.replace("http", "ws"),
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+        lazy: false,
+        ...extra,
+      });
+      wsClients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(wsClients.map((c) => c.dispose()));
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+let counter = 0;
+
+/** Signs up a fresh organization and returns its admin token. */
+export async function signUpOrg(server: TestServer, name = `Org ${++counter}`) {
+  const email = `admin${Date.now()}${++counter}@${name.toLowerCase().replace(/\W+/g, "")}.test`;
+  const result = await server.gql(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { __typename ... on SignUpPayload { session { token user { id } } } ... on Error { message } } }`,
+    { input: { organizationName: name, name: "Admin", email, password: "correct-horse-battery" } },
+  );
+  const session = result.data?.signUp?.session;
+  if (!session) throw new Error(`signUp failed: ${JSON.stringify(result)}`);
+  return { token: session.token as string, userId: session.user.id as string, email };
+}
+
+/** Creates a user in the admin's organization and logs them in. */
+export async function addUser(server: TestServer, adminToken: string, role: "ADMIN" | "HEAD_OF_SALES" | "MANAGER", name = role) {
+  const email = `${role.toLowerCase()}${Date.now()}${++counter}@users.test`;
+  const created = await server.gql(
+    `mutation($input: CreateUserInput!) { createUser(input: $input) { __typename ... on CreateUserPayload { user { id } } ... on Error { message } } }`,
+    { input: { name, email, password: "correct-horse-battery", role } },
+    adminToken,
+  );
+  if (created.data?.createUser?.__typename !== "CreateUserPayload") throw new Error(JSON.stringify(created));
+  const login = await server.gql(
+    `mutation($input: LoginInput!) { login(input: $input) { ... on LoginPayload { session { token } } } }`,
+    { input: { email, password: "correct-horse-battery" } },
+  );
+  return { token: login.data.login.session.token as string, userId: created.data.createUser.user.id as string };
+}
