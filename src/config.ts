@@ -44,8 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : undefined,
     },
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO !== "0" : !production,
-    maxDepth: Number(env.GRAPHQL_MAX_DEPTH ?? 12),
-    maxCost: Number(env.GRAPHQL_MAX_COST ?? 20000),
+    maxDepth: Number(env.GRAPHQL_MAX_DEPTH ?? 10),
+    maxCost: Number(env.GRAPHQL_MAX_COST ?? 10000),
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ import type { AuthedContext, Context } from "../context.js";
 import { getDatamodel, type default as PrismaTypes } from "../generated/pothos-types.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { ForbiddenError } from "./errors.js";
+import { fieldComplexity } from "./complexity.js";
 import { decodeId, encodeId } from "./global-id.js";
 
 const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -65,8 +66,7 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: { authScopes: { authenticated: true } },
   },
   complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    fieldComplexity: fieldComplexity as never,
     limit: (ctx) => ({ complexity: ctx.config.maxCost, depth: ctx.config.maxDepth, breadth: 500 }),
   },
 });

@@ -80,7 +80,7 @@ export async function signUpOrg(server: TestServer, name = `Org ${++counter}`) {
 }
 
 /** Creates a user in the admin's organization and logs them in. */
-export async function addUser(server: TestServer, adminToken: string, role: "ADMIN" | "HEAD_OF_SALES" | "MANAGER", name = role) {
+export async function addUser(server: TestServer, adminToken: string, role: "ADMIN" | "HEAD_OF_SALES" | "MANAGER", name: string = role) {
   const email = `${role.toLowerCase()}${Date.now()}${++counter}@users.test`;
   const created = await server.gql(
     `mutation($input: CreateUserInput!) { createUser(input: $input) { __typename ... on CreateUserPayload { user { id } } ... on Error { message } } }`,
