@@ -19,6 +19,8 @@ export interface Config {
   seedDemo: boolean;
   maxDepth: number;
   maxCost: number;
+  /** Timers inside the API process (reactivation sweep, reminders). Off only for tests that drive them by hand. */
+  backgroundJobs: boolean;
 }
 
 const DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef";
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO !== "0" : !production,
     maxDepth: Number(env.GRAPHQL_MAX_DEPTH ?? 10),
     maxCost: Number(env.GRAPHQL_MAX_COST ?? 10000),
+    backgroundJobs: env.BACKGROUND_JOBS !== "0",
     ...overrides,
   };
 }

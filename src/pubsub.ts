@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 /** Topics are per organization so no event can cross tenants. Payloads carry ids only; subscribers load what they may see. */
 export type CrmTopics = {
   "client:changed": [organizationId: string, payload: { clientId: string; kind: string }];
+  "reactivation:added": [organizationId: string, payload: { entryId: string; assigneeId: string }];
 };
 
 export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };

@@ -10,6 +10,9 @@ import "./clients/subscriptions.js";
 import "./contacts/schema.js";
 import "./custom-fields/schema.js";
 import "./activities/schema.js";
+import "./orders/schema.js";
+import "./reactivation/schema.js";
+import "./reactivation/subscriptions.js";
 import { builder } from "./graphql/builder.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

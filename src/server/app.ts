@@ -11,6 +11,7 @@ import type { AppServices, Context } from "../context.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { applyMigrations } from "../db/migrate.js";
 import { createCrmPubSub } from "../pubsub.js";
+import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { schema } from "../schema.js";
 import { createContextFactory, tokenFromConnectionParams, tokenFromRequest } from "./context-factory.js";
 
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
 
   let listening = false;
+  let stopJobs: Array<() => void> = [];
   return {
     database,
     services,
@@ -105,10 +107,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async start() {
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       listening = true;
+      if (config.backgroundJobs) {
+        stopJobs.push(startReactivationScheduler(services, (error) => console.error("[reactivation scheduler]", error)));
+      }
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}${yoga.graphqlEndpoint}`, port };
     },
     async stop() {
+      for (const stopJob of stopJobs) stopJob();
+      stopJobs = [];
       // Drain: tell sockets we are going away, stop accepting, then release resources.
       for (const client of wsServer.clients) client.close(1001, "Server shutting down");
       await wsDisposable.dispose();

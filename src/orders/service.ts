@@ -1,0 +1,54 @@
+import type { AuthedContext } from "../context.js";
+import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { encodeId } from "../graphql/global-id.js";
+import { loadClient } from "../clients/service.js";
+import { assertCanEditClient } from "../shared/access.js";
+import { closeEntriesOnPurchase } from "../reactivation/close-on-purchase.js";
+import { parseMoney } from "./money.js";
+
+export type OrderStep = "INVOICED" | "PAID" | "SHIPPED" | "CANCELLED";
+const STEP_COLUMN = { INVOICED: "invoicedAt", PAID: "paidAt", SHIPPED: "shippedAt", CANCELLED: "cancelledAt" } as const;
+
+export async function createOrder(ctx: AuthedContext, input: { clientId: string; amount: string; number?: string | null; invoicedAt?: Date | null }) {
+  const client = await loadClient(ctx, input.clientId);
+  assertCanEditClient(ctx.viewer, client);
+  const amount = parseMoney(input.amount);
+  if (!amount.ok) throw ValidationError.field("input.amount", amount.message);
+  if (input.number && input.number.length > 64) throw ValidationError.field("input.number", "must be at most 64 characters");
+  return ctx.prisma.order.create({
+    data: {
+      organizationId: ctx.viewer.organizationId,
+      clientId: client.id,
+      amount: amount.value,
+      number: input.number?.trim() || null,
+      invoicedAt: input.invoicedAt ?? null,
+    },
+  });
+}
+
+/**
+ * Records one step of an order's life. Each step happens once; a cancelled order takes no further
+ * steps. A payment or shipment is a purchase, which closes the client's open reactivation entry.
+ */
+export async function recordOrderStep(ctx: AuthedContext, id: string, step: OrderStep, at: Date, expectedVersion: number) {
+  const order = await ctx.prisma.order.findFirst({
+    where: { id, organizationId: ctx.viewer.organizationId },
+    include: { client: { select: { ownerId: true } } },
+  });
+  if (!order) throw new NotFoundError("Order", encodeId("Order", id));
+  assertCanEditClient(ctx.viewer, order.client);
+  const column = STEP_COLUMN[step];
+  if (order[column]) throw ValidationError.field("input.id", `the order is already ${step.toLowerCase()}`);
+  if (order.cancelledAt) throw ValidationError.field("input.id", "the order is cancelled");
+  if (at > new Date(ctx.clock.now().getTime() + 60_000)) throw ValidationError.field("input.at", "cannot be in the future");
+  const updated = await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.order.updateMany({
+      where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
+      data: { [column]: at, version: { increment: 1 } },
+    });
+    if (count === 0) throw new VersionConflictError("Order", encodeId("Order", id), expectedVersion, order.version);
+    if (step === "PAID" || step === "SHIPPED") await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, order.clientId, at);
+    return tx.order.findUniqueOrThrow({ where: { id } });
+  });
+  return updated;
+}

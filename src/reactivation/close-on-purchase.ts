@@ -1,0 +1,18 @@
+import type { Prisma } from "../generated/prisma/client.js";
+
+/** A new purchase means the client is back: its open reactivation entry closes as won back, and the call task with it. */
+export async function closeEntriesOnPurchase(tx: Prisma.TransactionClient, organizationId: string, clientId: string, at: Date) {
+  const open = await tx.reactivationEntry.findMany({ where: { organizationId, clientId, status: "OPEN" }, select: { id: true, taskId: true } });
+  if (open.length === 0) return;
+  await tx.reactivationEntry.updateMany({
+    where: { id: { in: open.map((e) => e.id) } },
+    data: { status: "WON_BACK", closedAt: at, note: "Closed automatically: a new purchase", version: { increment: 1 } },
+  });
+  const taskIds = open.map((e) => e.taskId).filter((t): t is string => t !== null);
+  if (taskIds.length) {
+    await tx.task.updateMany({
+      where: { id: { in: taskIds }, status: "OPEN" },
+      data: { status: "DONE", completedAt: at, result: "Client purchased again" },
+    });
+  }
+}

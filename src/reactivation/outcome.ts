@@ -1,0 +1,54 @@
+import type { AuthedContext } from "../context.js";
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { encodeId } from "../graphql/global-id.js";
+import { isSupervisor } from "../shared/access.js";
+
+export interface OutcomeInput {
+  outcome: "WON_BACK" | "LOST" | "NO_DECISION";
+  churnReasonKey: string | null;
+  note: string;
+  expectedVersion: number;
+}
+
+/** Logs the call on the client's timeline and closes the entry (and its task) for a final outcome, atomically. */
+export async function recordOutcome(ctx: AuthedContext, entryId: string, input: OutcomeInput) {
+  const { viewer } = ctx;
+  const entry = await ctx.prisma.reactivationEntry.findFirst({ where: { id: entryId, organizationId: viewer.organizationId } });
+  if (!entry) throw new NotFoundError("ReactivationEntry", encodeId("ReactivationEntry", entryId));
+  if (!isSupervisor(viewer) && entry.assigneeId !== viewer.userId) throw new ForbiddenError("This entry is assigned to another manager");
+  if (entry.status !== "OPEN") throw ValidationError.field("input.entryId", "the entry is already closed");
+  const note = input.note.trim();
+  if (!note || note.length > 5000) throw ValidationError.field("input.note", "is required, at most 5000 characters");
+  let churnReasonId: string | null = null;
+  if (input.outcome === "LOST") {
+    if (!input.churnReasonKey) throw ValidationError.field("input.churnReasonKey", "is required when the client is lost");
+    const reason = await ctx.prisma.reason.findFirst({ where: { organizationId: viewer.organizationId, kind: "CHURN", key: input.churnReasonKey } });
+    if (!reason) throw ValidationError.field("input.churnReasonKey", "is not one of the organization's churn reasons");
+    churnReasonId = reason.id;
+  }
+  const now = ctx.clock.now();
+  const closing = input.outcome !== "NO_DECISION";
+  await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.reactivationEntry.updateMany({
+      where: { id: entryId, version: input.expectedVersion, status: "OPEN" },
+      data: closing
+        ? { status: input.outcome as "WON_BACK" | "LOST", churnReasonId, note, closedAt: now, version: { increment: 1 } }
+        : { note, version: { increment: 1 } },
+    });
+    if (count === 0) throw new VersionConflictError("ReactivationEntry", encodeId("ReactivationEntry", entryId), input.expectedVersion, entry.version);
+    await tx.activity.create({
+      data: {
+        organizationId: viewer.organizationId,
+        clientId: entry.clientId,
+        authorId: viewer.userId,
+        type: "CALL",
+        outcome: `reactivation:${input.outcome.toLowerCase()}`,
+        body: note,
+        occurredAt: now,
+      },
+    });
+    if (closing && entry.taskId) {
+      await tx.task.updateMany({ where: { id: entry.taskId, status: "OPEN" }, data: { status: "DONE", completedAt: now, result: note } });
+    }
+  });
+}

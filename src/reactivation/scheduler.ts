@@ -1,0 +1,37 @@
+import type { AppServices } from "../context.js";
+import { sqlTimestamp } from "../shared/sql-time.js";
+import { runSweep } from "./sweep.js";
+
+const CHECK_EVERY_MS = 15 * 60_000;
+
+/** Sweeps every organization whose last sweep is older than its `sweepEveryDays` (weekly by default). */
+export async function sweepDueOrganizations(services: AppServices): Promise<number> {
+  const now = services.clock.now();
+  const due = await services.prisma.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Organization"
+    WHERE COALESCE((settings->'reactivation'->>'lastSweepAt')::timestamptz AT TIME ZONE 'UTC', '-infinity'::timestamp)
+          <= ${sqlTimestamp(now)}::timestamp - make_interval(days => COALESCE((settings->'reactivation'->>'sweepEveryDays')::int, 7))`;
+  let created = 0;
+  for (const { id } of due) created += (await runSweep(services.prisma, services.pubsub, id, now)).created.length;
+  return created;
+}
+
+/** Runs in the API process; several instances are safe (per-organization advisory lock, one open entry per client). */
+export function startReactivationScheduler(services: AppServices, onError: (error: unknown) => void): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await sweepDueOrganizations(services);
+    } catch (error) {
+      onError(error);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(tick, CHECK_EVERY_MS);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
