@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.js";
-import { DEFAULT_REASONS, DEFAULT_STAGES } from "../pipeline/default-template.js";
+import { DEFAULT_REASONS, DEFAULT_STAGES, stageRows } from "../pipeline/default-template.js";
 
 /** Creates a new tenant with its default pipeline and reason lists, inside the caller's transaction. */
 export async function provisionOrganization(tx: Prisma.TransactionClient, input: { name: string; timezone?: string }) {
@@ -7,9 +7,8 @@ export async function provisionOrganization(tx: Prisma.TransactionClient, input:
   const pipeline = await tx.pipeline.create({
     data: { organizationId: organization.id, name: "Sales", isDefault: true },
   });
-  await tx.stage.createMany({
-    data: DEFAULT_STAGES.map((stage, position) => ({ ...stage, position, organizationId: organization.id, pipelineId: pipeline.id })),
-  });
+  // Stages come with their default exit criteria (src/pipeline/default-template.ts).
+  await tx.stage.createMany({ data: stageRows(DEFAULT_STAGES, organization.id, pipeline.id) });
   await tx.reason.createMany({ data: DEFAULT_REASONS.map((r) => ({ ...r, organizationId: organization.id })) });
   return { organization, pipeline };
 }

@@ -1,4 +1,5 @@
 import type { StageKind } from "../generated/prisma/enums.js";
+import type { ExitCriterion } from "./criteria.js";
 
 export interface StageTemplate {
   key: string;
@@ -6,10 +7,35 @@ export interface StageTemplate {
   kind: StageKind;
   sellerSteps: string;
   sellerActions: string;
+  exitCriteria: ExitCriterion[];
 }
 
-/** The seed's 9 statuses (seeds/02-client-statuses.txt), in English. Exit criteria are attached by the pipeline domain. */
-export const DEFAULT_STAGES: StageTemplate[] = [
+const filled = (stage: string, field: Extract<ExitCriterion, { kind: "FIELD_FILLED" }>["field"]): ExitCriterion =>
+  ({ kind: "FIELD_FILLED", id: `${stage}.${field}`, field });
+
+/** The default exit criteria per stage key (DESIGN.md table), shared by every language of the template. */
+export const DEFAULT_CRITERIA: Record<string, ExitCriterion[]> = {
+  object: [filled("object", "name"), filled("object", "website"), filled("object", "phone")],
+  lead_development: [
+    filled("lead", "businessDescription"), filled("lead", "website"), filled("lead", "targetAudience"),
+    filled("lead", "competitors"), filled("lead", "problemsFound"), filled("lead", "proposedSolutions"),
+    { kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "lead.decision_maker", minCount: 1, requireFullName: true },
+  ],
+  contact_interest: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "interested" }],
+  meeting_preparation: [{ kind: "OPEN_TASK_WITH_DUE_TIME", id: "meeting_prep.meeting_scheduled", taskType: "MEETING" }],
+  meeting: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "meeting.verbal_agreement", activityTypes: ["VERBAL_AGREEMENT"] }],
+  closing: [
+    { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
+    { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: false },
+  ],
+};
+
+type StageText = Omit<StageTemplate, "exitCriteria">;
+const withCriteria = (stages: StageText[]): StageTemplate[] =>
+  stages.map((stage) => ({ ...stage, exitCriteria: DEFAULT_CRITERIA[stage.key] ?? [] }));
+
+/** The seed's 9 statuses (seeds/02-client-statuses.txt), in English. */
+export const DEFAULT_STAGES: StageTemplate[] = withCriteria([
   { key: "object", name: "Object", kind: "ACTIVE", sellerSteps: "Collect any information into the base", sellerActions: "Record the company name, website and phone" },
   { key: "lead_development", name: "Lead development", kind: "ACTIVE", sellerSteps: "Analyse the lead", sellerActions: "Find the director's name and direct phone; describe the business, audience, competitors, problems and solutions" },
   { key: "contact_interest", name: "Contact / interest", kind: "ACTIVE", sellerSteps: "Call the decision-maker", sellerActions: "Show the problems found, learn what else they want to improve, gather information" },
@@ -19,7 +45,34 @@ export const DEFAULT_STAGES: StageTemplate[] = [
   { key: "won", name: "Won", kind: "WON", sellerSteps: "Support the client", sellerActions: "Learn how they find the solution; ask for referrals" },
   { key: "lost", name: "Lost", kind: "LOST", sellerSteps: "None", sellerActions: "Everyone it did not work out with; revisit in a year" },
   { key: "postponed", name: "Postponed", kind: "POSTPONED", sellerSteps: "Nurture", sellerActions: "Invite to conferences, send useful information, holiday greetings" },
-];
+]);
+
+/** The same statuses with the seed's original Russian names and texts. */
+export const DEFAULT_STAGES_RU: StageTemplate[] = withCriteria([
+  { key: "object", name: "Объект", kind: "ACTIVE", sellerSteps: "Сбор любой информации и занесение её в базу данных", sellerActions: "Внести сайт, название фирмы и телефон фирмы-клиента" },
+  { key: "lead_development", name: "Разработка лида", kind: "ACTIVE", sellerSteps: "Анализ информации о лиде", sellerActions: "Узнать имя директора, найти его прямой телефон; описать бизнес, целевую аудиторию, конкурентов, проблемы и решения" },
+  { key: "contact_interest", name: "Контакт/ заинтересовать", kind: "ACTIVE", sellerSteps: "Созвониться с ЧПР, показать проблемы на сайте", sellerActions: "Выяснить, что ещё хочет улучшить клиент; показать, что у нас есть решения; собрать максимум информации" },
+  { key: "meeting_preparation", name: "Подготовка ко встрече", kind: "ACTIVE", sellerSteps: "Подготовить решения для проблем клиента", sellerActions: "Договориться о встрече; если нет — вернуться на статус ранее" },
+  { key: "meeting", name: "Встреча", kind: "ACTIVE", sellerSteps: "Провести встречу", sellerActions: "Выяснить, что подходит, что поменять; предложить сотрудничество" },
+  { key: "closing", name: "Дожатие сделки", kind: "ACTIVE", sellerSteps: "Составить комплексное решение", sellerActions: "Подготовить и подписать договор со стороны клиента; подтолкнуть к оплате" },
+  { key: "won", name: "Успешно реализовано", kind: "WON", sellerSteps: "Поддерживать клиента", sellerActions: "Выяснять отношение к реализации решения; получить рекомендации о новых клиентах" },
+  { key: "lost", name: "Закрыто не реализовано", kind: "LOST", sellerSteps: "Нет", sellerActions: "Все, с кем не получилось поработать; возможно, вернуться через год" },
+  { key: "postponed", name: "Отложено", kind: "POSTPONED", sellerSteps: "Поддерживать интерес", sellerActions: "Приглашать на конференции, присылать полезную информацию, поздравлять с праздниками" },
+]);
+
+export const PIPELINE_TEMPLATES = { DEFAULT_EN: DEFAULT_STAGES, DEFAULT_RU: DEFAULT_STAGES_RU } as const;
+export type PipelineTemplateName = keyof typeof PIPELINE_TEMPLATES;
+
+/** Rows for Stage.createMany; criteria are stored as JSON exactly as the engine reads them. */
+export function stageRows(template: readonly StageTemplate[], organizationId: string, pipelineId: string) {
+  return template.map(({ exitCriteria, ...stage }, position) => ({
+    ...stage,
+    position,
+    organizationId,
+    pipelineId,
+    exitCriteria: JSON.parse(JSON.stringify(exitCriteria)) as object[],
+  }));
+}
 
 export const DEFAULT_REASONS: { kind: string; key: string; label: string }[] = [
   { kind: "POSTPONED", key: "cannot_pay_now", label: "Cannot pay now" },
