@@ -1,9 +1,15 @@
+import { GraphQLError } from "graphql";
+
 /**
- * Expected failures, exposed in the schema as typed errors. Anything that is not a DomainError
- * (database, bugs) is masked by Yoga.
+ * Expected failures. In mutations they are typed results (plugin-errors); elsewhere they surface as a
+ * GraphQL error with `extensions.code`. Anything that is not a DomainError (database, bugs) is masked by Yoga.
  */
-export class DomainError extends Error {
-  readonly code: string = "DOMAIN_ERROR";
+export class DomainError extends GraphQLError {
+  readonly code: string;
+  constructor(message: string, code = "DOMAIN_ERROR") {
+    super(message, { extensions: { code } });
+    this.code = code;
+  }
 }
 
 export interface FieldIssue {
@@ -12,9 +18,8 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends DomainError {
-  override readonly code = "VALIDATION";
   constructor(readonly issues: FieldIssue[]) {
-    super(issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+    super(issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "), "VALIDATION");
   }
   static field(path: string, message: string): ValidationError {
     return new ValidationError([{ path: path.split("."), message }]);
@@ -22,26 +27,25 @@ export class ValidationError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  override readonly code = "NOT_FOUND";
   constructor(readonly entity: string, readonly id: string) {
-    super(`${entity} ${id} not found`);
+    super(`${entity} ${id} not found`, "NOT_FOUND");
   }
 }
 
 export class ForbiddenError extends DomainError {
-  override readonly code = "FORBIDDEN";
   constructor(message = "You are not allowed to do this") {
-    super(message);
+    super(message, "FORBIDDEN");
   }
 }
 
 export class VersionConflictError extends DomainError {
-  override readonly code = "VERSION_CONFLICT";
   constructor(readonly entity: string, readonly id: string, readonly expectedVersion: number, readonly currentVersion: number) {
-    super(`${entity} was changed by someone else: expected version ${expectedVersion}, current is ${currentVersion}`);
+    super(`${entity} was changed by someone else: expected version ${expectedVersion}, current is ${currentVersion}`, "VERSION_CONFLICT");
   }
 }
 
 export class AuthenticationError extends DomainError {
-  override readonly code = "UNAUTHENTICATED";
+  constructor(message: string) {
+    super(message, "UNAUTHENTICATED");
+  }
 }
