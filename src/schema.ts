@@ -5,6 +5,7 @@ import "./auth/schema.js";
 import "./users/schema.js";
 import "./channels/schema.js";
 import "./pipeline/schema.js";
+import "./pipeline/moves-schema.js";
 import "./clients/schema.js";
 import "./clients/subscriptions.js";
 import "./contacts/schema.js";

@@ -1,0 +1,115 @@
+import { builder } from "../graphql/builder.js";
+import { encodeId } from "../graphql/global-id.js";
+import { ActivityTypeEnum } from "../activities/schema.js";
+import { CLIENT_CARD_FIELDS, TASK_TYPES, type CriterionCheck, type ExitCriterion, type UnmetCriterion } from "./criteria.js";
+import type { StageRef } from "./errors.js";
+
+type Rule<K extends ExitCriterion["kind"]> = Extract<ExitCriterion, { kind: K }>;
+
+export const ExitCriterionKindEnum = builder.enumType("ExitCriterionKind", {
+  values: ["FIELD_FILLED", "CUSTOM_FIELD_FILLED", "DECISION_MAKERS_WITH_DIRECT_PHONE", "ACTIVITY_SINCE_STAGE_ENTRY", "OPEN_TASK_WITH_DUE_TIME", "ORDER_PAID"] as const,
+});
+
+const constantCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** GraphQL names are CONSTANT_CASE; the stored criteria use the Client field names (e.g. BUSINESS_DESCRIPTION ↔ businessDescription). */
+export const ClientCardFieldEnum = builder.enumType("ClientCardField", {
+  values: Object.fromEntries(CLIENT_CARD_FIELDS.map((field) => [constantCase(field), { value: field }])) as Record<string, { value: (typeof CLIENT_CARD_FIELDS)[number] }>,
+});
+
+const ExitCriterionRef = builder.interfaceRef<ExitCriterion>("ExitCriterion").implement({
+  description: "One rule that must hold before a client leaves the stage forward",
+  resolveType: (rule) => `${rule.kind.split("_").map((w) => w[0] + w.slice(1).toLowerCase()).join("")}Criterion`,
+  fields: (t) => ({
+    id: t.exposeString("id", { description: "Unique within the stage; reported back in unmet lists" }),
+    kind: t.expose("kind", { type: ExitCriterionKindEnum }),
+    message: t.string({ nullable: true, description: "Custom text shown when unmet; null uses the default", resolve: (r) => r.message ?? null }),
+  }),
+});
+
+builder.objectRef<Rule<"FIELD_FILLED">>("FieldFilledCriterion").implement({
+  description: "A card field is filled in",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({ field: t.expose("field", { type: ClientCardFieldEnum }) }),
+});
+builder.objectRef<Rule<"CUSTOM_FIELD_FILLED">>("CustomFieldFilledCriterion").implement({
+  description: "A custom client field has a value",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({ key: t.exposeString("key") }),
+});
+builder.objectRef<Rule<"DECISION_MAKERS_WITH_DIRECT_PHONE">>("DecisionMakersWithDirectPhoneCriterion").implement({
+  description: "At least minCount current decision-maker contacts with a direct phone (and, if required, a full name of two or more words)",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({ minCount: t.exposeInt("minCount"), requireFullName: t.exposeBoolean("requireFullName") }),
+});
+builder.objectRef<Rule<"ACTIVITY_SINCE_STAGE_ENTRY">>("ActivitySinceStageEntryCriterion").implement({
+  description: "An activity of one of the types (with the outcome, if given) logged since the client entered its current stage",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({
+    activityTypes: t.field({ type: [ActivityTypeEnum], resolve: (r) => r.activityTypes }),
+    outcome: t.string({ nullable: true, resolve: (r) => r.outcome ?? null }),
+  }),
+});
+builder.objectRef<Rule<"OPEN_TASK_WITH_DUE_TIME">>("OpenTaskWithDueTimeCriterion").implement({
+  description: "An open task of the type with a due time",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({ taskType: t.exposeString("taskType", { description: `One of ${TASK_TYPES.join(", ")}` }) }),
+});
+builder.objectRef<Rule<"ORDER_PAID">>("OrderPaidCriterion").implement({
+  description: "An order is paid and not cancelled",
+  interfaces: [ExitCriterionRef],
+  fields: (t) => ({
+    sinceStageEntry: t.exposeBoolean("sinceStageEntry", { description: "Only orders paid since the client entered its current stage count" }),
+  }),
+});
+
+export { ExitCriterionRef };
+
+export const ExitCriterionInput = builder.inputType("ExitCriterionInput", {
+  description: "One rule; which fields are required depends on `kind` (validated on the server)",
+  fields: (t) => ({
+    id: t.string({ required: true }),
+    kind: t.field({ type: ExitCriterionKindEnum, required: true }),
+    message: t.string(),
+    field: t.field({ type: ClientCardFieldEnum, description: "FIELD_FILLED" }),
+    key: t.string({ description: "CUSTOM_FIELD_FILLED: the custom client field key" }),
+    minCount: t.int({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE" }),
+    requireFullName: t.boolean({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE (default true)" }),
+    activityTypes: t.field({ type: [ActivityTypeEnum], description: "ACTIVITY_SINCE_STAGE_ENTRY" }),
+    outcome: t.string({ description: "ACTIVITY_SINCE_STAGE_ENTRY, optional; compared case-insensitively" }),
+    taskType: t.string({ description: `OPEN_TASK_WITH_DUE_TIME: one of ${TASK_TYPES.join(", ")}` }),
+    sinceStageEntry: t.boolean({ description: "ORDER_PAID (default false)" }),
+  }),
+});
+
+/** Drops GraphQL nulls so the zod schema sees exactly the stored JSON shape. */
+export function criterionInputToJson(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
+}
+
+type StageCheck = CriterionCheck & { stage: StageRef };
+type StageUnmet = UnmetCriterion & { stage: StageRef };
+
+export const UnmetCriterionRef = builder.objectRef<StageUnmet>("UnmetCriterion").implement({
+  fields: (t) => ({
+    id: t.exposeString("id"),
+    kind: t.expose("kind", { type: ExitCriterionKindEnum }),
+    message: t.exposeString("message", { description: "Human-readable, e.g. \"Website must be filled in\"" }),
+    field: t.exposeString("field", { description: "What to fill in, relative to the client: \"website\", \"customFields.budget\", \"employments\"..." }),
+    stageId: t.id({ description: "The stage whose exit this criterion guards", resolve: (c) => encodeId("Stage", c.stage.id) }),
+    stageName: t.string({ resolve: (c) => c.stage.name }),
+  }),
+});
+
+/** The readiness checklist: the same items as UnmetCriterion, met or not. */
+export const CriterionCheckRef = builder.objectRef<StageCheck>("CriterionCheck").implement({
+  fields: (t) => ({
+    id: t.exposeString("id"),
+    kind: t.expose("kind", { type: ExitCriterionKindEnum }),
+    message: t.exposeString("message"),
+    field: t.exposeString("field"),
+    stageId: t.id({ resolve: (c) => encodeId("Stage", c.stage.id) }),
+    stageName: t.string({ resolve: (c) => c.stage.name }),
+    met: t.exposeBoolean("met"),
+  }),
+});
