@@ -241,6 +241,28 @@ describe("the default template, walked through the API", () => {
     expect((await api.call(query, { clientId: client.id })).stageReadiness.readiness.ready).toBe(true);
   });
 
+  it("checking criteria takes the same number of SQL statements however much a client has", async () => {
+    const prisma = server.app.services.prisma;
+    const organizationId = (await prisma.user.findUniqueOrThrow({ where: { id: decodeId(admin.userId).id } })).organizationId;
+    const statementsForRefusedSkip = async (name: string, rows: number) => {
+      const client = await api.createClient({ name, website: "https://n.test", phone: "+79160000020" });
+      await api.move(client.id, stages.lead_development!.id);
+      const clientId = decodeId(client.id).id;
+      for (let i = 0; i < rows; i++) {
+        const contact = await prisma.contact.create({ data: { organizationId, fullName: `Person ${i}`, phones: [], emails: [] } });
+        await prisma.employment.create({ data: { organizationId, clientId, contactId: contact.id, isDecisionMaker: true, directPhone: "+79160000021" } });
+        await prisma.activity.create({ data: { organizationId, clientId, type: "CALL", outcome: "no answer" } });
+        await prisma.order.create({ data: { organizationId, clientId, amount: "10.00", paidAt: new Date() } });
+      }
+      const { version } = await api.client(client.id);
+      const before = server.app.database.statementCount();
+      const refused = await api.move(client.id, stages.meeting!.id, { expectedVersion: version });
+      expect(refused.__typename).toBe("StageCriteriaNotMetError");
+      return server.app.database.statementCount() - before;
+    };
+    expect(await statementsForRefusedSkip("Sparse", 0)).toBe(await statementsForRefusedSkip("Dense", 12));
+  });
+
   it("two managers moving the same client at once: one wins, the other gets a version conflict", async () => {
     const client = await api.createClient({ name: "Contested", website: "https://c.test", phone: "+79160000007" });
     const head = await addUser(server, admin.token, "HEAD_OF_SALES", "Head");
