@@ -14,6 +14,8 @@ import "./activities/schema.js";
 import "./orders/schema.js";
 import "./reactivation/schema.js";
 import "./reactivation/subscriptions.js";
+import "./channels/tracking.js";
+import "./analytics/schema.js";
 import { builder } from "./graphql/builder.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -36,7 +36,7 @@ export async function runSweep(prisma: PrismaClient, pubsub: CrmPubSub, organiza
         COALESCE(settings->'reactivation', '{}'::jsonb) || jsonb_build_object('lastSweepAt', ${now.toISOString()}::text))
       WHERE id = ${organizationId}::uuid`;
     return rows;
-  });
+  }, { timeout: 300_000, maxWait: 30_000 }); // one statement, but over a whole client base it can take seconds
   for (const entry of created) pubsub.publish("reactivation:added", organizationId, { entryId: entry.entryId, assigneeId: entry.assigneeId });
   return { created };
 }

@@ -1,0 +1,16 @@
+export interface DisciplineCounts {
+  due: number;
+  doneOnTime: number;
+  doneLate: number;
+  overdueOpen: number;
+}
+
+/** Share of tasks finished by their due time among those that are decided (done or already overdue); null if none. */
+export function onTimeRate(c: DisciplineCounts): number | null {
+  const decided = c.doneOnTime + c.doneLate + c.overdueOpen;
+  return decided === 0 ? null : Math.round((c.doneOnTime / decided) * 10000) / 10000;
+}
+
+export function rate(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 10000) / 10000;
+}
