@@ -12,6 +12,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { applyMigrations } from "../db/migrate.js";
 import { createCrmPubSub } from "../pubsub.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
+import { startAbcScheduler } from "../analytics/abc-scheduler.js";
 import { schema } from "../schema.js";
 import { createContextFactory, tokenFromConnectionParams, tokenFromRequest } from "./context-factory.js";
 
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       listening = true;
       if (config.backgroundJobs) {
         stopJobs.push(startReactivationScheduler(services, (error) => console.error("[reactivation scheduler]", error)));
+        stopJobs.push(startAbcScheduler(services, (error) => console.error("[abc scheduler]", error)));
       }
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}${yoga.graphqlEndpoint}`, port };
