@@ -44,22 +44,25 @@ export async function stageFlow(prisma: PrismaClient, organizationId: string, pe
   const to = sqlTimestamp(period.to);
   return prisma.$queryRaw<{ stageId: string; entered: number; advanced: number; medianHours: number | null; p90Hours: number | null; stays: number }[]>`
     WITH moves AS (
-      SELECT t."clientId", t."toStageId" AS stage_id, t."occurredAt" AS entered_at,
-             LEAD(t."occurredAt") OVER (PARTITION BY t."clientId" ORDER BY t."occurredAt", t.id) AS left_at
-      FROM "StageTransition" t JOIN "Client" c ON c.id = t."clientId"
-      WHERE t."organizationId" = ${organizationId}::uuid AND t."toStageId" IS NOT NULL ${ownerFilter(ownerId)}
+      SELECT t."clientId", t."toStageId" AS stage_id, t."occurredAt" AS entered_at, s.position,
+             LEAD(t."occurredAt") OVER w AS left_at,
+             -- The furthest active/won stage this client reaches after this move (before the period ends).
+             max(CASE WHEN s.kind IN ('ACTIVE', 'WON') AND t."occurredAt" < ${to}::timestamp THEN s.position END)
+               OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS furthest_after
+      FROM "StageTransition" t
+      JOIN "Stage" s ON s.id = t."toStageId"
+      JOIN "Client" c ON c.id = t."clientId"
+      WHERE t."organizationId" = ${organizationId}::uuid ${ownerFilter(ownerId)}
+      WINDOW w AS (PARTITION BY t."clientId" ORDER BY t."occurredAt", t.id)
     ), entered AS (
-      SELECT m."clientId", m.stage_id, min(m.entered_at) AS first_at, s.position
-      FROM moves m JOIN "Stage" s ON s.id = m.stage_id
-      WHERE m.entered_at >= ${from}::timestamp AND m.entered_at < ${to}::timestamp
-      GROUP BY m."clientId", m.stage_id, s.position
+      -- Per client and stage, the first entry in the period; later entries see a subset of its "after".
+      SELECT "clientId", stage_id, bool_or(furthest_after > position) AS advanced
+      FROM moves
+      WHERE entered_at >= ${from}::timestamp AND entered_at < ${to}::timestamp
+      GROUP BY "clientId", stage_id
     ), flow AS (
-      SELECT e.stage_id, count(*)::int AS entered,
-             count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM moves m2 JOIN "Stage" s2 ON s2.id = m2.stage_id
-               WHERE m2."clientId" = e."clientId" AND s2.position > e.position AND s2.kind IN ('ACTIVE', 'WON')
-                 AND m2.entered_at > e.first_at AND m2.entered_at < ${to}::timestamp))::int AS advanced
-      FROM entered e GROUP BY e.stage_id
+      SELECT stage_id, count(*)::int AS entered, count(*) FILTER (WHERE advanced)::int AS advanced
+      FROM entered GROUP BY stage_id
     ), stays AS (
       SELECT stage_id,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM left_at - entered_at)) / 3600 AS median_hours,
@@ -108,22 +111,36 @@ export async function channelFigures(prisma: PrismaClient, organizationId: strin
   const from = sqlTimestamp(period.from);
   const to = sqlTimestamp(period.to);
   return prisma.$queryRaw<{ channelId: string; spend: string; leads: number; calls: number; buyers: number; revenue: string }[]>`
-    SELECT ch.id AS "channelId",
-      (SELECT COALESCE(sum(cs.amount), 0) FROM "ChannelSpend" cs
-        WHERE cs."channelId" = ch.id
-          AND (cs.month::timestamp AT TIME ZONE ${timezone}) AT TIME ZONE 'UTC' >= ${from}::timestamp
-          AND (cs.month::timestamp AT TIME ZONE ${timezone}) AT TIME ZONE 'UTC' < ${to}::timestamp)::text AS spend,
-      (SELECT count(*) FROM "Client" c WHERE c."channelId" = ch.id
-        AND c."createdAt" >= ${from}::timestamp AND c."createdAt" < ${to}::timestamp)::int AS leads,
-      (SELECT count(*) FROM "InboundCall" ic WHERE ic."channelId" = ch.id
-        AND ic."occurredAt" >= ${from}::timestamp AND ic."occurredAt" < ${to}::timestamp)::int AS calls,
-      (SELECT count(DISTINCT o."clientId") FROM "Order" o JOIN "Client" c ON c.id = o."clientId"
-        WHERE c."channelId" = ch.id AND o."cancelledAt" IS NULL
-          AND o."paidAt" >= ${from}::timestamp AND o."paidAt" < ${to}::timestamp)::int AS buyers,
-      (SELECT COALESCE(sum(o.amount), 0) FROM "Order" o JOIN "Client" c ON c.id = o."clientId"
-        WHERE c."channelId" = ch.id AND o."cancelledAt" IS NULL
-          AND o."paidAt" >= ${from}::timestamp AND o."paidAt" < ${to}::timestamp)::text AS revenue
+    WITH spend AS (
+      SELECT cs."channelId", sum(cs.amount) AS amount FROM "ChannelSpend" cs
+      WHERE cs."organizationId" = ${organizationId}::uuid
+        AND (cs.month::timestamp AT TIME ZONE ${timezone}) AT TIME ZONE 'UTC' >= ${from}::timestamp
+        AND (cs.month::timestamp AT TIME ZONE ${timezone}) AT TIME ZONE 'UTC' < ${to}::timestamp
+      GROUP BY cs."channelId"
+    ), leads AS (
+      SELECT c."channelId", count(*) AS n FROM "Client" c
+      WHERE c."organizationId" = ${organizationId}::uuid AND c."channelId" IS NOT NULL
+        AND c."createdAt" >= ${from}::timestamp AND c."createdAt" < ${to}::timestamp
+      GROUP BY c."channelId"
+    ), calls AS (
+      SELECT ic."channelId", count(*) AS n FROM "InboundCall" ic
+      WHERE ic."organizationId" = ${organizationId}::uuid AND ic."channelId" IS NOT NULL
+        AND ic."occurredAt" >= ${from}::timestamp AND ic."occurredAt" < ${to}::timestamp
+      GROUP BY ic."channelId"
+    ), sales AS (
+      SELECT c."channelId", count(DISTINCT o."clientId") AS buyers, sum(o.amount) AS revenue
+      FROM "Order" o JOIN "Client" c ON c.id = o."clientId"
+      WHERE o."organizationId" = ${organizationId}::uuid AND o."cancelledAt" IS NULL AND c."channelId" IS NOT NULL
+        AND o."paidAt" >= ${from}::timestamp AND o."paidAt" < ${to}::timestamp
+      GROUP BY c."channelId"
+    )
+    SELECT ch.id AS "channelId", COALESCE(spend.amount, 0)::text AS spend, COALESCE(leads.n, 0)::int AS leads,
+           COALESCE(calls.n, 0)::int AS calls, COALESCE(sales.buyers, 0)::int AS buyers, COALESCE(sales.revenue, 0)::text AS revenue
     FROM "Channel" ch
+    LEFT JOIN spend ON spend."channelId" = ch.id
+    LEFT JOIN leads ON leads."channelId" = ch.id
+    LEFT JOIN calls ON calls."channelId" = ch.id
+    LEFT JOIN sales ON sales."channelId" = ch.id
     WHERE ch."organizationId" = ${organizationId}::uuid
     ORDER BY ch.name`;
 }
