@@ -54,7 +54,7 @@ const quarter = { from: new Date(now.getTime() - 91 * 86_400_000), to: now };
 const manager = await prisma.user.findFirstOrThrow({ where: { role: "MANAGER" }, orderBy: { id: "asc" } });
 
 const cases: [string, () => Promise<unknown>][] = [
-  ["recalculateAbc (100k clients, snapshot + class update)", () => recalculateAbc(prisma, org, now)],
+  ["recalculateAbc (every client: snapshot + class update)", () => recalculateAbc(prisma, org, now)],
   ["abcHistory (year)", () => q.abcHistory(prisma, org, year)],
   ["clientsPerStage now", () => q.clientsPerStage(prisma, org, null, null)],
   ["clientsPerStage at a date", () => q.clientsPerStage(prisma, org, quarter.from, null)],
