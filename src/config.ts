@@ -21,6 +21,8 @@ export interface Config {
   maxCost: number;
   /** Timers inside the API process (reactivation sweep, reminders). Off only for tests that drive them by hand. */
   backgroundJobs: boolean;
+  /** How often the reminder scheduler looks for due tasks. */
+  reminderTickMs: number;
 }
 
 const DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef";
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxDepth: Number(env.GRAPHQL_MAX_DEPTH ?? 10),
     maxCost: Number(env.GRAPHQL_MAX_COST ?? 10000),
     backgroundJobs: env.BACKGROUND_JOBS !== "0",
+    reminderTickMs: Number(env.REMINDER_TICK_MS ?? 1000),
     ...overrides,
   };
 }

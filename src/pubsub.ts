@@ -6,6 +6,8 @@ import { Redis } from "ioredis";
 export type CrmTopics = {
   "client:changed": [organizationId: string, payload: { clientId: string; kind: string }];
   "reactivation:added": [organizationId: string, payload: { entryId: string; assigneeId: string }];
+  "reminder:due": [organizationId: string, payload: { taskId: string; assigneeId: string; firedAt: string }];
+  "task:escalated": [organizationId: string, payload: { escalationId: string; taskId: string; managerId: string }];
 };
 
 export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };

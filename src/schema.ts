@@ -16,6 +16,9 @@ import "./reactivation/schema.js";
 import "./reactivation/subscriptions.js";
 import "./channels/tracking.js";
 import "./analytics/schema.js";
+import "./tasks/schema.js";
+import "./tasks/rules-schema.js";
+import "./tasks/subscriptions.js";
 import { builder } from "./graphql/builder.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -6,6 +6,7 @@ import { NotFoundError } from "../graphql/errors.js";
 import { assertCanEditClient } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { parseInput } from "../shared/validate.js";
+import { createFollowUps } from "../tasks/apply-followups.js";
 
 export const ActivityTypeEnum = builder.enumType("ActivityType", {
   values: [
@@ -68,18 +69,26 @@ builder.mutationField("logActivity", (t) =>
         const contact = await ctx.prisma.contact.findFirst({ where: { id: contactId, organizationId: viewer.organizationId } });
         if (!contact) throw new NotFoundError("Contact", input.contactId!);
       }
-      return ctx.prisma.activity.create({
-        ...selection(query),
-        data: {
-          organizationId: viewer.organizationId,
-          clientId,
-          contactId: contactId ?? null,
-          authorId: viewer.userId,
-          type: input.type,
-          outcome: data.outcome ?? null,
-          body: data.body ?? "",
-          occurredAt: input.occurredAt ?? ctx.clock.now(),
-        },
+      const at = input.occurredAt ?? ctx.clock.now();
+      return ctx.prisma.$transaction(async (tx) => {
+        const activity = await tx.activity.create({
+          ...selection(query),
+          data: {
+            organizationId: viewer.organizationId,
+            clientId,
+            contactId: contactId ?? null,
+            authorId: viewer.userId,
+            type: input.type,
+            outcome: data.outcome ?? null,
+            body: data.body ?? "",
+            occurredAt: at,
+          },
+        });
+        // "Proposal sent → call in 2 days": the organization's follow-up rules turn events into tasks.
+        await createFollowUps(tx, {
+          organizationId: viewer.organizationId, trigger: "ACTIVITY_LOGGED", activityType: input.type, clientId, at, actorId: viewer.userId,
+        });
+        return activity;
       });
     },
   }),

@@ -5,6 +5,13 @@ import { loadClient } from "../clients/service.js";
 import { assertCanEditClient } from "../shared/access.js";
 import { closeEntriesOnPurchase } from "../reactivation/close-on-purchase.js";
 import { parseMoney } from "./money.js";
+import { cancelPaymentChases, createFollowUps } from "../tasks/apply-followups.js";
+import type { Prisma } from "../generated/prisma/client.js";
+
+/** "An invoice is not a sale": invoicing starts the payment-chase follow-up. */
+function startPaymentChase(ctx: AuthedContext, tx: Prisma.TransactionClient, orderId: string, clientId: string, at: Date) {
+  return createFollowUps(tx, { organizationId: ctx.viewer.organizationId, trigger: "ORDER_INVOICED", clientId, orderId, at, actorId: ctx.viewer.userId });
+}
 
 export type OrderStep = "INVOICED" | "PAID" | "SHIPPED" | "CANCELLED";
 const STEP_COLUMN = { INVOICED: "invoicedAt", PAID: "paidAt", SHIPPED: "shippedAt", CANCELLED: "cancelledAt" } as const;
@@ -15,14 +22,18 @@ export async function createOrder(ctx: AuthedContext, input: { clientId: string;
   const amount = parseMoney(input.amount);
   if (!amount.ok) throw ValidationError.field("input.amount", amount.message);
   if (input.number && input.number.length > 64) throw ValidationError.field("input.number", "must be at most 64 characters");
-  return ctx.prisma.order.create({
-    data: {
-      organizationId: ctx.viewer.organizationId,
-      clientId: client.id,
-      amount: amount.value,
-      number: input.number?.trim() || null,
-      invoicedAt: input.invoicedAt ?? null,
-    },
+  return ctx.prisma.$transaction(async (tx) => {
+    const order = await tx.order.create({
+      data: {
+        organizationId: ctx.viewer.organizationId,
+        clientId: client.id,
+        amount: amount.value,
+        number: input.number?.trim() || null,
+        invoicedAt: input.invoicedAt ?? null,
+      },
+    });
+    if (order.invoicedAt) await startPaymentChase(ctx, tx, order.id, client.id, order.invoicedAt);
+    return order;
   });
 }
 
@@ -48,6 +59,8 @@ export async function recordOrderStep(ctx: AuthedContext, id: string, step: Orde
     });
     if (count === 0) throw new VersionConflictError("Order", encodeId("Order", id), expectedVersion, order.version);
     if (step === "PAID" || step === "SHIPPED") await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, order.clientId, at);
+    if (step === "INVOICED") await startPaymentChase(ctx, tx, id, order.clientId, at);
+    if (step === "PAID" || step === "CANCELLED") await cancelPaymentChases(tx, id, at, step === "PAID" ? "Order paid" : "Order cancelled");
     return tx.order.findUniqueOrThrow({ where: { id } });
   });
   return updated;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createFollowUps } from "../tasks/apply-followups.js";
 import type { AuthedContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
@@ -46,9 +47,11 @@ export async function applyStageMove(ctx: AuthedContext, tx: Prisma.TransactionC
 
   const now = ctx.clock.now();
   await bumpVersion(ctx, client.id, request.expectedVersion, { stageId: to.id, pipelineId: to.pipelineId, stageEnteredAt: now }, tx);
-  return tx.stageTransition.create({
+  const transition = await tx.stageTransition.create({
     data: { organizationId, clientId: client.id, fromStageId: from?.id ?? null, toStageId: to.id, actorId: userId, reasonId, note, occurredAt: now },
   });
+  await createFollowUps(tx, { organizationId, trigger: "STAGE_ENTERED", stageId: to.id, clientId: client.id, at: now, actorId: userId });
+  return transition;
 }
 
 /** Moves one client in its own transaction and tells subscribers once it committed. */

@@ -1,7 +1,7 @@
-import { Repeater } from "graphql-yoga";
 import { authed, type Context } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { isSupervisor } from "../shared/access.js";
+import { catchUpThenLive } from "../shared/catch-up.js";
 import { selection } from "../shared/selection.js";
 
 interface EntryEvent {
@@ -25,30 +25,17 @@ builder.subscriptionField("reactivationEntryAdded", (t) =>
 function entriesFor(ctx: Context): AsyncIterable<EntryEvent> {
   const { viewer } = authed(ctx);
   const seesAll = isSupervisor(viewer);
-  return new Repeater<EntryEvent>(async (push, stop) => {
-    const seen = new Set<string>();
-    const emit = (entryId: string) => {
-      if (seen.has(entryId)) return;
-      seen.add(entryId);
-      void push({ entryId });
-    };
-    // Listen first, then read the backlog: an entry created in between arrives once, from either side.
-    const live = ctx.pubsub.subscribe("reactivation:added", viewer.organizationId)[Symbol.asyncIterator]();
-    stop.then(() => live.return?.());
-    const pump = (async () => {
-      for (;;) {
-        const next = await live.next();
-        if (next.done) return;
-        if (seesAll || next.value.assigneeId === viewer.userId) emit(next.value.entryId);
-      }
-    })();
-    const backlog = await ctx.prisma.reactivationEntry.findMany({
-      where: { organizationId: viewer.organizationId, status: "OPEN", ...(seesAll ? {} : { assigneeId: viewer.userId }) },
-      orderBy: { openedAt: "asc" },
-      select: { id: true },
-    });
-    for (const entry of backlog) emit(entry.id);
-    await stop;
-    await pump.catch(() => {});
+  return catchUpThenLive<EntryEvent & { assigneeId: string | null }>({
+    live: ctx.pubsub.subscribe("reactivation:added", viewer.organizationId),
+    accept: (event) => seesAll || event.assigneeId === viewer.userId,
+    keyOf: (event) => event.entryId,
+    backlog: async () =>
+      (
+        await ctx.prisma.reactivationEntry.findMany({
+          where: { organizationId: viewer.organizationId, status: "OPEN", ...(seesAll ? {} : { assigneeId: viewer.userId }) },
+          orderBy: { openedAt: "asc" },
+          select: { id: true, assigneeId: true },
+        })
+      ).map((e) => ({ entryId: e.id, assigneeId: e.assigneeId })),
   });
 }

@@ -13,6 +13,7 @@ import { applyMigrations } from "../db/migrate.js";
 import { createCrmPubSub } from "../pubsub.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { startAbcScheduler } from "../analytics/abc-scheduler.js";
+import { startReminderScheduler } from "../tasks/scheduler.js";
 import { schema } from "../schema.js";
 import { createContextFactory, tokenFromConnectionParams, tokenFromRequest } from "./context-factory.js";
 
@@ -111,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (config.backgroundJobs) {
         stopJobs.push(startReactivationScheduler(services, (error) => console.error("[reactivation scheduler]", error)));
         stopJobs.push(startAbcScheduler(services, (error) => console.error("[abc scheduler]", error)));
+        stopJobs.push(startReminderScheduler(services, config.reminderTickMs, (error) => console.error("[reminder scheduler]", error)));
       }
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}${yoga.graphqlEndpoint}`, port };

@@ -1,0 +1,105 @@
+import type { AppServices } from "../context.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { sqlTimestamp } from "../shared/sql-time.js";
+
+const BATCH = 500;
+
+export interface FiredTask {
+  taskId: string;
+  organizationId: string;
+  assigneeId: string;
+  firedAt: Date;
+}
+
+/**
+ * Fires due reminders: claims open, unfired tasks whose due time has come through the partial index
+ * "Task_due_unfired_idx" (never a scan of all tasks), marks them fired in the same statement, and
+ * publishes after commit. `FOR UPDATE SKIP LOCKED` lets several instances tick at once: each task is
+ * claimed by exactly one. Firing a payment chase schedules the next one while its order stays unpaid.
+ */
+export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> {
+  const at = sqlTimestamp(services.clock.now());
+  const fired: FiredTask[] = [];
+  for (;;) {
+    const batch = await services.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<FiredTask[]>`
+        UPDATE "Task" t SET "firedAt" = ${at}::timestamp
+        WHERE t.id IN (
+          SELECT id FROM "Task"
+          WHERE status = 'OPEN' AND "firedAt" IS NULL AND "dueAt" <= ${at}::timestamp
+          ORDER BY "dueAt"
+          LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED)
+        RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."firedAt"`;
+      if (rows.length) {
+        await tx.$executeRaw`
+          INSERT INTO "Task" (id, "organizationId", "assigneeId", "creatorId", "clientId", type, title, "dueAt", status, "ruleId", "orderId")
+          SELECT gen_random_uuid(), t."organizationId", t."assigneeId", t."creatorId", t."clientId", t.type, t.title,
+                 t."dueAt" + make_interval(mins => r."repeatEveryMinutes"), 'OPEN', t."ruleId", t."orderId"
+          FROM "Task" t
+          JOIN "FollowUpRule" r ON r.id = t."ruleId" AND r."repeatEveryMinutes" IS NOT NULL AND r.active
+          JOIN "Order" o ON o.id = t."orderId" AND o."paidAt" IS NULL AND o."cancelledAt" IS NULL
+          WHERE t.id IN (${Prisma.join(rows.map((r) => Prisma.sql`${r.taskId}::uuid`))})`;
+      }
+      return rows;
+    });
+    for (const row of batch) {
+      services.pubsub.publish("reminder:due", row.organizationId, {
+        taskId: row.taskId,
+        assigneeId: row.assigneeId,
+        firedAt: new Date(row.firedAt).toISOString(),
+      });
+    }
+    fired.push(...batch);
+    if (batch.length < BATCH) return fired;
+  }
+}
+
+/**
+ * Escalates tasks overdue longer than their organization's `escalationAfterMinutes`: one Escalation row per
+ * task (unique), recorded and published once, even with several instances.
+ */
+export async function escalateOverdueTasks(services: AppServices): Promise<number> {
+  const at = sqlTimestamp(services.clock.now());
+  const rows = await services.prisma.$queryRaw<{ escalationId: string; taskId: string; managerId: string; organizationId: string }[]>`
+    WITH claimed AS (
+      UPDATE "Task" t SET "escalatedAt" = ${at}::timestamp
+      FROM "Organization" o
+      WHERE t."organizationId" = o.id AND t.id IN (
+        SELECT t2.id FROM "Task" t2 JOIN "Organization" o2 ON o2.id = t2."organizationId"
+        WHERE t2.status = 'OPEN' AND t2."escalatedAt" IS NULL
+          AND t2."dueAt" <= ${at}::timestamp - make_interval(mins => COALESCE((o2.settings->'reminders'->>'escalationAfterMinutes')::int, 240))
+        ORDER BY t2."dueAt" LIMIT ${BATCH}
+        FOR UPDATE OF t2 SKIP LOCKED)
+      RETURNING t.id, t."organizationId", t."assigneeId"
+    )
+    INSERT INTO "Escalation" (id, "organizationId", "taskId", "managerId", "createdAt")
+    SELECT gen_random_uuid(), c."organizationId", c.id, c."assigneeId", ${at}::timestamp FROM claimed c
+    ON CONFLICT ("taskId") DO NOTHING
+    RETURNING id AS "escalationId", "taskId", "managerId", "organizationId"`;
+  for (const row of rows) {
+    services.pubsub.publish("task:escalated", row.organizationId, { escalationId: row.escalationId, taskId: row.taskId, managerId: row.managerId });
+  }
+  return rows.length;
+}
+
+/** The in-process timer; a tick that is still running is never overlapped. */
+export function startReminderScheduler(services: AppServices, intervalMs: number, onError: (error: unknown) => void): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await fireDueTasks(services);
+      await escalateOverdueTasks(services);
+    } catch (error) {
+      onError(error);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  void tick(); // tasks that came due while the server was down fire on start
+  return () => clearInterval(timer);
+}
