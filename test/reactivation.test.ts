@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.js";
 import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
+import { waitFor } from "./helpers/wait.js";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
 let server: TestServer;
@@ -170,12 +171,4 @@ async function clientOrderPaid(token: string, clientId: string, at: string) {
 
 function fromGlobal(id: string): string {
   return Buffer.from(id, "base64url").toString().split(":")[1]!;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

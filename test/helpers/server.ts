@@ -4,6 +4,7 @@ import type { Clock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { buildApp, type App } from "../../src/server/app.js";
 import { openTestDatabase } from "./database.js";
+import { openDatabase } from "../../src/db/database.js";
 
 export interface GqlResponse<T = any> {
   data?: T;
@@ -18,11 +19,17 @@ export interface TestServer {
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
   ws(token: string | undefined, extra?: Partial<Parameters<typeof createClient>[0]>): WsClient;
   stop(): Promise<void>;
+  /** Stops the app like a crash or shutdown would, keeping its database for a restarted instance. */
+  stopKeepingData(): Promise<void>;
+  /** Drops the database kept by stopKeepingData. */
+  dropData(): Promise<void>;
 }
 
 /** Starts the real app on a random port over a fresh database; talk to it over HTTP and graphql-ws like a client. */
-export async function startTestServer(options: { clock?: Clock; config?: Partial<Config> } = {}): Promise<TestServer> {
-  const db = await openTestDatabase();
+export async function startTestServer(
+  options: { clock?: Clock; config?: Partial<Config>; /** Another instance's database: a restart or a second instance. */ shareDatabaseOf?: TestServer } = {},
+): Promise<TestServer> {
+  const db = options.shareDatabaseOf ? await shareDatabase(options.shareDatabaseOf) : await openTestDatabase();
   const config = loadConfig({ ...process.env, NODE_ENV: "test", REDIS_URL: process.env.TEST_REDIS_URL ?? "" }, {
     port: 0,
     databaseUrl: db.url,
@@ -30,8 +37,13 @@ export async function startTestServer(options: { clock?: Clock; config?: Partial
     ...options.config,
   });
   const app = await buildApp({ config, clock: options.clock, database: db.database });
+  Object.assign(app, { testDatabaseUrl: db.url });
   const { url } = await app.start();
   const wsClients: WsClient[] = [];
+  const stopApp = async () => {
+    await Promise.all(wsClients.map((c) => c.dispose()));
+    await app.stop();
+  };
   return {
     app,
     url,
@@ -58,14 +70,26 @@ export async function startTestServer(options: { clock?: Clock; config?: Partial
       return client;
     },
     async stop() {
-      await Promise.all(wsClients.map((c) => c.dispose()));
-      await app.stop();
+      await stopApp();
       await db.drop();
     },
+    stopKeepingData: stopApp,
+    dropData: () => db.drop(),
   };
 }
 
 let counter = 0;
+
+/**
+ * PGlite allows one handle per database, so a "second instance" reuses the first one's handle (a restart
+ * test stops the first app, keeping the data). On PostgreSQL it opens its own pool, like a separate process.
+ */
+async function shareDatabase(other: TestServer) {
+  const url = (other.app as App & { testDatabaseUrl: string }).testDatabaseUrl;
+  if (other.app.database.kind === "pglite") return { database: other.app.database, url, drop: async () => {} };
+  const database = await openDatabase(url);
+  return { database, url, drop: () => database.close() };
+}
 
 /** Signs up a fresh organization and returns its admin token. */
 export async function signUpOrg(server: TestServer, name = `Org ${++counter}`) {
