@@ -34,6 +34,7 @@ export async function startTestServer(
     port: 0,
     databaseUrl: db.url,
     seedDemo: false,
+    backgroundJobs: false, // tests drive schedulers by hand (and timers would skew SQL counts)
     ...options.config,
   });
   const app = await buildApp({ config, clock: options.clock, database: db.database });
