@@ -1,6 +1,7 @@
 import { createPubSub } from "graphql-yoga";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
+import { setMaxListeners } from "node:events";
 
 /** Topics are per organization so no event can cross tenants. Payloads carry ids only; subscribers load what they may see. */
 export type CrmTopics = {
@@ -13,7 +14,12 @@ export type CrmTopics = {
 export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };
 
 export function createCrmPubSub(redisUrl?: string): CrmPubSub {
-  if (!redisUrl) return Object.assign(createPubSub<CrmTopics>(), { close: async () => {} });
+  if (!redisUrl) {
+    // Every live subscriber is a listener on its topic; thousands per topic are normal here, not a leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return Object.assign(createPubSub<CrmTopics>({ eventTarget }), { close: async () => {} });
+  }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
