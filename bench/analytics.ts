@@ -49,7 +49,7 @@ console.log(`setup in ${(ms(t) / 1000).toFixed(1)} s`);
 
 const prisma = db.prisma;
 const now = new Date();
-const year = { from: new Date(now.getTime() - 365 * 86_400_000), to: now };
+const year = { from: new Date(now.getTime() - 365 * 86_400_000), to: new Date(now.getTime() + 60_000) }; // includes the snapshots taken at `now`
 const quarter = { from: new Date(now.getTime() - 91 * 86_400_000), to: now };
 const manager = await prisma.user.findFirstOrThrow({ where: { role: "MANAGER" }, orderBy: { id: "asc" } });
 
