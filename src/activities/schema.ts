@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError } from "../graphql/errors.js";
 import { assertCanEditClient } from "../shared/access.js";
@@ -15,10 +16,7 @@ export const ActivityTypeEnum = builder.enumType("ActivityType", {
 });
 
 builder.prismaNode("Activity", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     type: t.expose("type", { type: ActivityTypeEnum }),
     outcome: t.exposeString("outcome", { nullable: true, description: "e.g. \"interested\" for a call or meeting" }),

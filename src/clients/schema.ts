@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
@@ -8,10 +9,7 @@ import { ClientKindEnum, ClientFilterInput, ClientOrderInput, clientOrderBy, cli
 import { createClient, deleteClient, reassignClient, updateClient } from "./service.js";
 
 builder.prismaNode("Client", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     kind: t.expose("kind", { type: ClientKindEnum }),
     name: t.exposeString("name"),

@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError, VersionConflictError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
@@ -10,10 +11,7 @@ import { parseInput } from "../shared/validate.js";
 import { endEmployment, startEmployment } from "./employments.js";
 
 builder.prismaNode("Contact", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     fullName: t.exposeString("fullName"),
     phones: t.exposeStringList("phones"),
@@ -34,10 +32,7 @@ builder.prismaNode("Contact", {
 });
 
 builder.prismaNode("Employment", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     contact: t.relation("contact"),
     client: t.relation("client"),

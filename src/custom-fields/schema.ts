@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
@@ -11,10 +12,7 @@ const TypeEnum = builder.enumType("CustomFieldType", {
 });
 
 builder.prismaNode("CustomFieldDefinition", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     entity: t.expose("entity", { type: EntityEnum }),
     key: t.exposeString("key"),

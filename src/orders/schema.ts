@@ -1,15 +1,13 @@
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { idOf } from "../shared/ids.js";
 import { createOrder, recordOrderStep, type OrderStep } from "./service.js";
 
 builder.prismaNode("Order", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     number: t.exposeString("number", { nullable: true }),
     amount: t.expose("amount", { type: "Decimal", description: "Exact amount, e.g. \"9000.00\"" }),

@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
@@ -22,10 +23,7 @@ const MoveDirectionEnum = builder.enumType("MoveDirection", {
 });
 
 builder.prismaNode("Reason", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     kind: t.field({ type: ReasonKindEnum, resolve: (r) => r.kind as typeof ReasonKindEnum.$inferType }),
     key: t.exposeString("key"),
@@ -34,10 +32,7 @@ builder.prismaNode("Reason", {
 });
 
 builder.prismaNode("StageTransition", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   description: "One move of a client between stages: who, when, from, to, why",
   fields: (t) => ({
     client: t.relation("client"),

@@ -1,6 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { idOf } from "../shared/ids.js";
 import { parseStoredCriteria } from "./criteria.js";
@@ -17,10 +18,7 @@ const PipelineTemplateEnum = builder.enumType("PipelineTemplate", {
 });
 
 builder.prismaNode("Pipeline", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     name: t.exposeString("name"),
     isDefault: t.exposeBoolean("isDefault"),
@@ -29,10 +27,7 @@ builder.prismaNode("Pipeline", {
 });
 
 builder.prismaNode("Stage", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     key: t.exposeString("key"),
     name: t.exposeString("name"),

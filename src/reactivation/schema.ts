@@ -1,6 +1,7 @@
 import { authed } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
@@ -19,10 +20,7 @@ const ChurnReasonRef = builder.objectRef<{ key: string; label: string }>("ChurnR
 });
 
 builder.prismaNode("ReactivationEntry", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     client: t.relation("client"),
     assignee: t.relation("assignee", { nullable: true }),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { authed } from "../context.js";
 import { ActivityTypeEnum } from "../activities/schema.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { idOf } from "../shared/ids.js";
@@ -18,10 +19,7 @@ const TriggerEnum = builder.enumType("FollowUpTrigger", {
 });
 
 builder.prismaNode("FollowUpRule", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     name: t.exposeString("name"),
     trigger: t.expose("trigger", { type: TriggerEnum }),

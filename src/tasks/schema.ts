@@ -1,6 +1,7 @@
 import { authed, type AuthedContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { SortDirection } from "../clients/filters.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
@@ -14,10 +15,7 @@ export const TaskTypeEnum = builder.enumType("TaskType", {
 export const TaskStatusEnum = builder.enumType("TaskStatus", { values: ["OPEN", "DONE", "CANCELLED"] as const });
 
 builder.prismaNode("Task", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     title: t.exposeString("title"),
     type: t.expose("type", { type: TaskTypeEnum }),

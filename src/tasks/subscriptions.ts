@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { authed, type Context } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
 import { catchUpThenLive } from "../shared/catch-up.js";
@@ -63,9 +64,7 @@ function remindersFor(ctx: Context, args: { assigneeId?: string | null; team?: b
 }
 
 builder.prismaNode("Escalation", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
+  ...tenantNode,
   authScopes: { headOfSales: true },
   fields: (t) => ({
     task: t.relation("task"),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { emailSchema, passwordSchema } from "../auth/schema.js";
 import { hashPassword } from "../auth/password.js";
 import { builder } from "../graphql/builder.js";
+import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
@@ -16,10 +17,7 @@ export const RoleEnum = builder.enumType("Role", {
 });
 
 builder.prismaNode("User", {
-  id: { field: "id" },
-  nullable: true,
-  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer?.organizationId ?? "" }),
-  authScopes: { authenticated: true },
+  ...tenantNode,
   fields: (t) => ({
     name: t.exposeString("name"),
     email: t.exposeString("email"),
