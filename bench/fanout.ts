@@ -53,8 +53,17 @@ for (const n of SIZES) {
   let resolveAll: () => void = () => {};
   const allDelivered = new Promise<void>((r) => (resolveAll = r));
   let subscribed = 0;
+  let connected = 0;
+  let failed = 0;
   for (let i = 0; i < n; i++) {
-    const client = createClient({ url: HTTP.replace("http", "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, retryAttempts: 0 });
+    const client = createClient({
+      url: HTTP.replace("http", "ws"),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      retryAttempts: 0,
+      on: { connected: () => void connected++, error: () => void failed++ },
+    });
     clients.push(client);
     client.subscribe({ query: `subscription { reminderDue { id firedAt } }` }, {
       next: (m: any) => {
@@ -68,16 +77,18 @@ for (const n of SIZES) {
       complete: () => {},
     });
     subscribed++;
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 50)); // let handshakes complete
+    // Open in waves of 250 and let each finish its handshake, like clients reconnecting after a deploy.
+    if (i % 250 === 249) while (connected + failed < i + 1) await new Promise((r) => setTimeout(r, 10));
   }
-  await new Promise((r) => setTimeout(r, 2000 + n / 5));
+  while (connected + failed < n) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 1000)); // subscriptions registered, memory settled
   const rssAfter = rssOf();
   benchStart = Date.now();
   await gql(`mutation($d: DateTime!) { createTask(input: { title: "Fan-out", type: CALL, dueAt: $d }) { __typename } }`, { d: new Date().toISOString() }, token);
   await Promise.race([allDelivered, new Promise((r) => setTimeout(r, 60_000))]);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  console.log(`| ${n} | ${pct(0.5)} | ${pct(0.99)} | ${latencies[latencies.length - 1]} | ${latencies.length}/${subscribed} | ${((rssAfter - rssBefore) / n / 1024).toFixed(1)} KiB |`);
+  console.log(`| ${n} | ${pct(0.5)} | ${pct(0.99)} | ${latencies[latencies.length - 1]} | ${latencies.length}/${subscribed} (${failed} failed to connect) | ${((rssAfter - rssBefore) / n / 1024).toFixed(1)} KiB |`);
   await Promise.all(clients.map((c) => c.dispose()));
   // Complete the task so the next round's subscribers do not catch it up.
   await new Promise((r) => setTimeout(r, 1000));

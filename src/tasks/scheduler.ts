@@ -42,7 +42,7 @@ export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> 
           WHERE t.id IN (${Prisma.join(rows.map((r) => Prisma.sql`${r.taskId}::uuid`))})`;
       }
       return rows;
-    });
+    }, { maxWait: 10_000, timeout: 30_000 }); // under a burst of connections the pool can be busy for a moment
     for (const row of batch) {
       services.pubsub.publish("reminder:due", row.organizationId, {
         taskId: row.taskId,
