@@ -95,7 +95,10 @@ for (const n of SIZES) {
   const open = await gql(`{ myTasks(scope: OVERDUE) { edges { node { id version } } } }`, {}, token);
   for (const e of open.data.myTasks.edges) await gql(`mutation($id: ID!, $v: Int!) { completeTask(input: { id: $id, expectedVersion: $v }) { __typename } }`, { id: e.node.id, v: e.node.version }, token);
 }
-server.kill("SIGTERM");
+// npx does not forward signals to the API process: stop it directly, then leave.
+process.kill(findServerPid(server.pid!), "SIGTERM");
+await new Promise((r) => server.once("exit", r));
+process.exit(0);
 
 function findServerPid(root: number): number {
   const children = (pid: number): number[] => {
