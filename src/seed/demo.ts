@@ -4,6 +4,7 @@ import { provisionOrganization } from "../organizations/provision.js";
 
 export const DEMO_PASSWORD = "demo-password";
 export const DEMO_HEAD_EMAIL = "head@demo.example";
+const DAY_MS = 86_400_000;
 
 const COMPANIES = [
   "Aurora Logistics", "Baltic Timber", "Cedar Dental", "Delta Print", "Ember Foods", "Fjord Travel", "Granite Build",
@@ -70,6 +71,22 @@ export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<
             { organizationId: org, clientId: client.id, contactId: contact.id, authorId: owner.id, type: "CALL", outcome: i % 3 ? "interested" : "no answer", body: "Intro call", occurredAt: new Date(enteredAt.getTime() + 3_600_000) },
           ],
         });
+        // A purchase history (some clients have lapsed, so the first sweep fills the reactivation list) and
+        // a few calls coming due in the next minutes, so a reminderDue subscriber sees pushes right away.
+        if (i % 2 === 0) {
+          const lastPurchase = now.getTime() - (5 + i * 6) * DAY_MS;
+          await tx.order.createMany({
+            data: [0, 1, 2].map((k) => {
+              const paidAt = new Date(lastPurchase - k * 30 * DAY_MS);
+              return { organizationId: org, clientId: client.id, amount: String(5000 + i * 500), invoicedAt: paidAt, paidAt };
+            }),
+          });
+        }
+        if (i % 3 === 0) {
+          await tx.task.create({
+            data: { organizationId: org, assigneeId: owner.id, clientId: client.id, type: "CALL", title: `Call ${name}`, dueAt: new Date(now.getTime() + (i + 2) * 60_000) },
+          });
+        }
       }
       return { seeded: true, headUserId: head.id };
     },
