@@ -1,6 +1,7 @@
 import type { AppServices } from "../context.js";
 import { sqlTimestamp } from "../shared/sql-time.js";
 import { recalculateAbc } from "./abc-recalc.js";
+import { startIntervalJob } from "../shared/interval-job.js";
 
 const CHECK_EVERY_MS = 60 * 60_000;
 const RECALCULATE_EVERY_DAYS = 7;
@@ -18,15 +19,5 @@ export async function recalculateDueOrganizations(services: AppServices): Promis
 }
 
 export function startAbcScheduler(services: AppServices, onError: (error: unknown) => void): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    await recalculateDueOrganizations(services).catch(onError);
-    running = false;
-  };
-  const timer = setInterval(tick, CHECK_EVERY_MS);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return startIntervalJob(CHECK_EVERY_MS, () => recalculateDueOrganizations(services), onError);
 }

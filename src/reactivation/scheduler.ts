@@ -1,6 +1,7 @@
 import type { AppServices } from "../context.js";
 import { sqlTimestamp } from "../shared/sql-time.js";
 import { runSweep } from "./sweep.js";
+import { startIntervalJob } from "../shared/interval-job.js";
 
 const CHECK_EVERY_MS = 15 * 60_000;
 
@@ -18,20 +19,5 @@ export async function sweepDueOrganizations(services: AppServices): Promise<numb
 
 /** Runs in the API process; several instances are safe (per-organization advisory lock, one open entry per client). */
 export function startReactivationScheduler(services: AppServices, onError: (error: unknown) => void): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await sweepDueOrganizations(services);
-    } catch (error) {
-      onError(error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, CHECK_EVERY_MS);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return startIntervalJob(CHECK_EVERY_MS, () => sweepDueOrganizations(services), onError);
 }

@@ -52,6 +52,9 @@ function localMidnight(year: number, month: number, day: number, timeZone: strin
   return wall - offsetAt(guess, timeZone);
 }
 
+/** How long a task may stay overdue before heads of sales hear of it, unless the organization sets its own. */
+export const DEFAULT_ESCALATION_AFTER_MINUTES = 240;
+
 /** Overdue long enough to tell the head of sales. */
 export function shouldEscalate(dueAt: Date, now: Date, escalationAfterMinutes: number): boolean {
   return now.getTime() - dueAt.getTime() >= escalationAfterMinutes * MINUTE_MS;

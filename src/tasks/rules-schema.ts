@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { idOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
 import { parseInput } from "../shared/validate.js";
+import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
 import { TaskTypeEnum } from "./schema.js";
 
 const TriggerEnum = builder.enumType("FollowUpTrigger", {
@@ -112,7 +113,7 @@ const ReminderSettings = builder.objectRef<{ escalationAfterMinutes: number }>("
 
 export function readEscalationAfter(settings: unknown): number {
   const value = (settings as { reminders?: { escalationAfterMinutes?: unknown } } | null)?.reminders?.escalationAfterMinutes;
-  return typeof value === "number" ? value : 240;
+  return typeof value === "number" ? value : DEFAULT_ESCALATION_AFTER_MINUTES;
 }
 
 builder.queryField("reminderSettings", (t) =>

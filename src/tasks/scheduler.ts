@@ -1,6 +1,8 @@
 import type { AppServices } from "../context.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { sqlTimestamp } from "../shared/sql-time.js";
+import { startIntervalJob } from "../shared/interval-job.js";
+import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
 
 const BATCH = 500;
 
@@ -68,7 +70,7 @@ export async function escalateOverdueTasks(services: AppServices): Promise<numbe
       WHERE t."organizationId" = o.id AND t.id IN (
         SELECT t2.id FROM "Task" t2 JOIN "Organization" o2 ON o2.id = t2."organizationId"
         WHERE t2.status = 'OPEN' AND t2."escalatedAt" IS NULL
-          AND t2."dueAt" <= ${at}::timestamp - make_interval(mins => COALESCE((o2.settings->'reminders'->>'escalationAfterMinutes')::int, 240))
+          AND t2."dueAt" <= ${at}::timestamp - make_interval(mins => COALESCE((o2.settings->'reminders'->>'escalationAfterMinutes')::int, ${DEFAULT_ESCALATION_AFTER_MINUTES}::int))
         ORDER BY t2."dueAt" LIMIT ${BATCH}
         FOR UPDATE OF t2 SKIP LOCKED)
       RETURNING t.id, t."organizationId", t."assigneeId"
@@ -83,23 +85,14 @@ export async function escalateOverdueTasks(services: AppServices): Promise<numbe
   return rows.length;
 }
 
-/** The in-process timer; a tick that is still running is never overlapped. */
+/** The in-process timer. Its first tick runs on start: tasks that came due while the server was down fire then. */
 export function startReminderScheduler(services: AppServices, intervalMs: number, onError: (error: unknown) => void): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startIntervalJob(
+    intervalMs,
+    async () => {
       await fireDueTasks(services);
       await escalateOverdueTasks(services);
-    } catch (error) {
-      onError(error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  void tick(); // tasks that came due while the server was down fire on start
-  return () => clearInterval(timer);
+    },
+    onError,
+  );
 }
