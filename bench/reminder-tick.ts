@@ -3,6 +3,9 @@
 import { systemClock } from "../src/clock.js";
 import { loadConfig } from "../src/config.js";
 import { createCrmPubSub } from "../src/pubsub.js";
+import { createMemoryRateLimiter } from "../src/limits/rate-limiter.js";
+import { createLogger } from "../src/observability/logger.js";
+import { createMetrics } from "../src/observability/metrics.js";
 import { fireDueTasks } from "../src/tasks/scheduler.js";
 import { sqlTimestamp } from "../src/shared/sql-time.js";
 import { ms, seedScale } from "./scale-data.js";
@@ -44,7 +47,15 @@ const plan = await db.withConnection(async (conn) => {
 });
 console.log("Plan of one claim batch (500):\n" + plan);
 
-const services = { prisma: db.prisma, config: loadConfig({}), pubsub: createCrmPubSub(), clock: systemClock };
+const services = {
+  prisma: db.prisma,
+  config: loadConfig({}),
+  pubsub: createCrmPubSub(),
+  clock: systemClock,
+  rateLimiter: createMemoryRateLimiter(),
+  log: createLogger("warn"),
+  metrics: createMetrics(),
+};
 const before = db.statementCount();
 t = process.hrtime.bigint();
 const fired = await fireDueTasks(services);

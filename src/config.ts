@@ -17,12 +17,39 @@ export interface Config {
   };
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
-  maxDepth: number;
-  maxCost: number;
   /** Timers inside the API process (reactivation sweep, reminders). Off only for tests that drive them by hand. */
   backgroundJobs: boolean;
   /** How often the reminder scheduler looks for due tasks. */
   reminderTickMs: number;
+  /** Apply pending migrations on start. Off in production: run `npm run migrate` as its own deploy step. */
+  migrateOnStart: boolean;
+  logLevel: string;
+  limits: Limits;
+  /** Schema introspection (and so GraphiQL's docs); off in production unless asked for. */
+  introspection: boolean;
+  /** Origins allowed by CORS; empty means any origin (tokens are bearer headers, not cookies). */
+  corsOrigins: string[];
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  /** Bearer token for GET /metrics. Without one, /metrics is served only outside production. */
+  metricsToken: string | undefined;
+  /** On SIGTERM: how long /readyz reports 503 before the listener closes, so the balancer stops routing here. */
+  drainDelayMs: number;
+  /** How long in-flight HTTP requests may take to finish during shutdown. */
+  drainTimeoutMs: number;
+}
+
+export interface Limits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxBodyBytes: number;
+  subscriptionsPerUser: number;
+  /** Requests per minute for each rate-limited bucket (see src/limits/rules.ts). */
+  loginPerMinute: number;
+  expensivePerMinute: number;
 }
 
 const DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef";
@@ -48,12 +75,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         : undefined,
     },
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO !== "0" : !production,
-    maxDepth: Number(env.GRAPHQL_MAX_DEPTH ?? 10),
-    maxCost: Number(env.GRAPHQL_MAX_COST ?? 10000),
     backgroundJobs: env.BACKGROUND_JOBS !== "0",
     reminderTickMs: Number(env.REMINDER_TICK_MS ?? 1000),
+    migrateOnStart: flag(env.MIGRATE_ON_START, !production),
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    limits: {
+      maxDepth: int(env, "GRAPHQL_MAX_DEPTH", 10),
+      maxCost: int(env, "GRAPHQL_MAX_COST", 10000),
+      maxAliases: int(env, "GRAPHQL_MAX_ALIASES", 30),
+      maxTokens: int(env, "GRAPHQL_MAX_TOKENS", 3000),
+      maxDirectives: int(env, "GRAPHQL_MAX_DIRECTIVES", 20),
+      maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
+      subscriptionsPerUser: int(env, "SUBSCRIPTIONS_PER_USER", 20),
+      loginPerMinute: int(env, "RATE_LIMIT_LOGIN_PER_MINUTE", 10),
+      expensivePerMinute: int(env, "RATE_LIMIT_EXPENSIVE_PER_MINUTE", 30),
+    },
+    introspection: flag(env.GRAPHQL_INTROSPECTION, !production),
+    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    trustProxy: flag(env.TRUST_PROXY, false),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    drainDelayMs: int(env, "DRAIN_DELAY_MS", production ? 5000 : 0),
+    drainTimeoutMs: int(env, "DRAIN_TIMEOUT_MS", 10000),
     ...overrides,
   };
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  return value === undefined || value === "" ? fallback : value !== "0" && value.toLowerCase() !== "false";
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

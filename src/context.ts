@@ -3,6 +3,9 @@ import type { Viewer } from "./auth/tokens.js";
 import type { Config } from "./config.js";
 import type { CrmPubSub } from "./pubsub.js";
 import type { Clock } from "./clock.js";
+import type { RateLimiter } from "./limits/rate-limiter.js";
+import type { Logger } from "./observability/logger.js";
+import type { Metrics } from "./observability/metrics.js";
 
 /** Shared by every request of one app instance. */
 export interface AppServices {
@@ -10,10 +13,15 @@ export interface AppServices {
   config: Config;
   pubsub: CrmPubSub;
   clock: Clock;
+  rateLimiter: RateLimiter;
+  log: Logger;
+  metrics: Metrics;
 }
 
 export interface Context extends AppServices {
   viewer: Viewer | null;
+  /** The caller's network address, for per-address limits on anonymous operations. */
+  clientIp: string | undefined;
 }
 
 export interface AuthedContext extends Context {

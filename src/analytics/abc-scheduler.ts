@@ -18,6 +18,6 @@ export async function recalculateDueOrganizations(services: AppServices): Promis
   return due.length;
 }
 
-export function startAbcScheduler(services: AppServices, onError: (error: unknown) => void): () => void {
-  return startIntervalJob(CHECK_EVERY_MS, () => recalculateDueOrganizations(services), onError);
+export function startAbcScheduler(services: AppServices): () => void {
+  return startIntervalJob("abc-recalculation", CHECK_EVERY_MS, () => recalculateDueOrganizations(services), services);
 }

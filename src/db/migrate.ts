@@ -15,6 +15,30 @@ export function applyMigrations(db: Database): Promise<string[]> {
   return db.withConnection((conn) => applyOn(conn, db.kind === "postgres"));
 }
 
+/**
+ * Migrations in prisma/migrations not yet applied to this database. An instance started without migrating
+ * refuses to run against an older schema rather than fail later on a missing column.
+ */
+export async function pendingMigrations(db: Database): Promise<string[]> {
+  const [table] = await db.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
+  const done = new Set(table?.exists ? await appliedNames(db) : []);
+  return (await migrationNames()).filter((name) => !done.has(name));
+}
+
+async function appliedNames(db: SqlConnection): Promise<string[]> {
+  const rows = await db.query<{ migration_name: string }>(
+    `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  return rows.map((r) => r.migration_name);
+}
+
+async function migrationNames(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
 async function applyOn(db: SqlConnection, lock: boolean): Promise<string[]> {
   // Several instances may start at once against one PostgreSQL: serialise them.
   if (lock) await db.exec("SELECT pg_advisory_lock(72707369)");
@@ -28,15 +52,8 @@ async function applyOn(db: SqlConnection, lock: boolean): Promise<string[]> {
     "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
   try {
-    const done = new Set(
-      (await db.query<{ migration_name: string }>(
-        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      )).map((r) => r.migration_name),
-    );
-    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort();
+    const done = new Set(await appliedNames(db));
+    const names = await migrationNames();
     const applied: string[] = [];
     for (const name of names) {
       if (done.has(name)) continue;

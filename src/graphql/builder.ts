@@ -67,7 +67,7 @@ export const builder = new SchemaBuilder<{
   },
   complexity: {
     fieldComplexity: fieldComplexity as never,
-    limit: (ctx) => ({ complexity: ctx.config.maxCost, depth: ctx.config.maxDepth, breadth: 500 }),
+    limit: (ctx) => ({ complexity: ctx.config.limits.maxCost, depth: ctx.config.limits.maxDepth, breadth: 500 }),
   },
 });
 

@@ -18,6 +18,6 @@ export async function sweepDueOrganizations(services: AppServices): Promise<numb
 }
 
 /** Runs in the API process; several instances are safe (per-organization advisory lock, one open entry per client). */
-export function startReactivationScheduler(services: AppServices, onError: (error: unknown) => void): () => void {
-  return startIntervalJob(CHECK_EVERY_MS, () => sweepDueOrganizations(services), onError);
+export function startReactivationScheduler(services: AppServices): () => void {
+  return startIntervalJob("reactivation-sweep", CHECK_EVERY_MS, () => sweepDueOrganizations(services), services);
 }

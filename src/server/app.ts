@@ -1,31 +1,42 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createYoga, maskError as defaultMaskError } from "graphql-yoga";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import { GraphQLError } from "graphql";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createYoga } from "graphql-yoga";
+import type { Redis } from "ioredis";
 import { createTokenVerifier } from "../auth/tokens.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { AppServices, Context } from "../context.js";
 import { openDatabase, type Database } from "../db/database.js";
-import { applyMigrations } from "../db/migrate.js";
+import { applyMigrations, pendingMigrations } from "../db/migrate.js";
+import { openRedisForCommands } from "../db/redis.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "../limits/rate-limiter.js";
+import { createLogger, type Logger } from "../observability/logger.js";
+import { createMetrics } from "../observability/metrics.js";
 import { createCrmPubSub } from "../pubsub.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { startAbcScheduler } from "../analytics/abc-scheduler.js";
 import { startReminderScheduler } from "../tasks/scheduler.js";
 import { schema } from "../schema.js";
-import { createContextFactory, tokenFromConnectionParams, tokenFromRequest } from "./context-factory.js";
+import { createContextFactory, tokenFromRequest } from "./context-factory.js";
+import { clientAddress } from "./client-address.js";
+import { checkReadiness } from "./health.js";
+import { createHttpHandler } from "./http-handler.js";
+import { maskUnexpectedErrors } from "./mask-errors.js";
+import { graphqlPlugins } from "./plugins.js";
+import { attachGraphqlWs } from "./ws.js";
 
 export interface AppOptions {
   config: Config;
   clock?: Clock;
   /** Reuse an open database (tests); otherwise one is opened from config.databaseUrl. */
   database?: Database;
+  log?: Logger;
 }
 
 export interface App {
   start(): Promise<{ url: string; port: number }>;
+  /** Graceful: readiness fails, then the listener closes, sockets are told to reconnect elsewhere, in-flight requests finish. */
   stop(): Promise<void>;
   database: Database;
   services: AppServices;
@@ -35,70 +46,60 @@ export interface App {
 /** Wires database, pub/sub, Yoga and graphql-ws on one HTTP server. Nothing listens until start(). */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
   const database = options.database ?? (await openDatabase(config.databaseUrl));
-  await applyMigrations(database);
-  const pubsub = createCrmPubSub(config.redisUrl);
-  const services: AppServices = { prisma: database.prisma, config, pubsub, clock: options.clock ?? systemClock };
+  await prepareSchema(database, config, log);
+  const metrics = createMetrics();
+  const redis: Redis | undefined = config.redisUrl ? openRedisForCommands(config.redisUrl, log) : undefined;
+  const services: AppServices = {
+    prisma: database.prisma,
+    config,
+    pubsub: createCrmPubSub(config.redisUrl),
+    clock: options.clock ?? systemClock,
+    rateLimiter: redis
+      ? createRedisRateLimiter(redis, (error) => log.warn({ err: error }, "rate limiter unavailable; letting the operation through"))
+      : createMemoryRateLimiter(),
+    log,
+    metrics,
+  };
   const contextFor = createContextFactory(services, createTokenVerifier(config.jwt));
 
-  const yoga = createYoga<{ wsContext?: Context }>({
+  const yoga = createYoga<{ wsContext?: Context; req?: import("node:http").IncomingMessage }, Context>({
     schema,
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
-    // Expected errors are GraphQLErrors or typed results; everything else becomes "Unexpected error."
-    maskedErrors: {
-      maskError: (error, message, isDev) => {
-        const masked = defaultMaskError(error, message, isDev && !config.production);
-        // Log what we hide from the client so operators still see it.
-        const original = (error as { originalError?: unknown }).originalError ?? error;
-        if (!(original instanceof GraphQLError)) console.error("[masked error]", original);
-        return masked;
-      },
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
+    plugins: graphqlPlugins(config, metrics),
+    maskedErrors: { maskError: maskUnexpectedErrors(log, config.production) },
+    context: async ({ request, req, wsContext }) =>
+      wsContext ?? contextFor(tokenFromRequest(request), clientAddress(req, config.trustProxy)),
+    logging: {
+      debug: (...args) => log.debug({ args }, "yoga"),
+      info: (...args) => log.info({ args }, "yoga"),
+      warn: (...args) => log.warn({ args }, "yoga"),
+      error: (...args) => log.error({ args }, "yoga"),
     },
-    context: async ({ request, wsContext }) => wsContext ?? contextFor(tokenFromRequest(request)),
-    logging: config.production ? "info" : "warn",
   });
 
-  const server: Server = createServer(yoga);
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  const wsDisposable = useServer<Record<string, unknown> | undefined, { context?: Context }>(
-    {
-      // Authenticate once per socket; a bad token closes it with 4403 (forbidden), per graphql-ws conventions.
-      onConnect: async (ctx) => {
-        try {
-          const context = await contextFor(tokenFromConnectionParams(ctx.connectionParams));
-          if (!context.viewer) return false;
-          ctx.extra.context = context;
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-          wsContext: ctx.extra.context,
-        });
-        const args = {
-          schema: s,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
-    },
-    wsServer,
+  let draining = false;
+  const server: Server = createServer(
+    createHttpHandler({
+      config,
+      graphqlPath: yoga.graphqlEndpoint,
+      graphql: yoga,
+      log,
+      metrics,
+      readiness: () => checkReadiness({ database, redis, draining }),
+    }),
   );
+  const ws = attachGraphqlWs({
+    server,
+    yoga,
+    contextFor,
+    subscriptionsPerUser: config.limits.subscriptionsPerUser,
+    trustProxy: config.trustProxy,
+    metrics,
+  });
 
   let listening = false;
   let stopJobs: Array<() => void> = [];
@@ -110,25 +111,46 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       listening = true;
       if (config.backgroundJobs) {
-        stopJobs.push(startReactivationScheduler(services, (error) => console.error("[reactivation scheduler]", error)));
-        stopJobs.push(startAbcScheduler(services, (error) => console.error("[abc scheduler]", error)));
-        stopJobs.push(startReminderScheduler(services, config.reminderTickMs, (error) => console.error("[reminder scheduler]", error)));
+        stopJobs.push(startReactivationScheduler(services), startAbcScheduler(services));
+        stopJobs.push(startReminderScheduler(services, config.reminderTickMs));
       }
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}${yoga.graphqlEndpoint}`, port };
     },
     async stop() {
+      draining = true;
       for (const stopJob of stopJobs) stopJob();
       stopJobs = [];
-      // Drain: tell sockets we are going away, stop accepting, then release resources.
-      for (const client of wsServer.clients) client.close(1001, "Server shutting down");
-      await wsDisposable.dispose();
+      if (listening && config.drainDelayMs > 0) await sleep(config.drainDelayMs);
       if (listening) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await ws.close();
+        const timedOut = sleep(config.drainTimeoutMs, "timeout" as const, { ref: false });
+        if ((await Promise.race([closed, timedOut])) === "timeout") {
+          log.warn("drain timeout: closing the remaining connections");
+          server.closeAllConnections();
+          await closed;
+        }
+      } else {
+        await ws.close();
       }
-      await pubsub.close();
+      await services.pubsub.close();
+      redis?.disconnect();
       if (!options.database) await database.close();
     },
   };
+}
+
+/** Migrates on start (embedded and dev), or checks that the separate migrate step ran (production). */
+async function prepareSchema(database: Database, config: Config, log: Logger): Promise<void> {
+  if (config.migrateOnStart) {
+    const applied = await applyMigrations(database);
+    if (applied.length) log.info({ applied }, "migrations applied");
+    return;
+  }
+  const pending = await pendingMigrations(database);
+  if (pending.length) {
+    throw new Error(`The database is missing migrations ${pending.join(", ")}: run \`npm run migrate\` first (or set MIGRATE_ON_START=1)`);
+  }
 }

@@ -5,10 +5,10 @@ import type { AppServices, Context } from "../context.js";
 
 /** Builds the per-request context from an HTTP header or graphql-ws connectionParams. */
 export function createContextFactory(services: AppServices, verifier: TokenVerifier) {
-  return async function contextFor(token: string | undefined): Promise<Context> {
-    if (!token) return { ...services, viewer: null };
+  return async function contextFor(token: string | undefined, clientIp: string | undefined): Promise<Context> {
+    if (!token) return { ...services, viewer: null, clientIp };
     try {
-      return { ...services, viewer: await authenticate(token, verifier, services.prisma) };
+      return { ...services, viewer: await authenticate(token, verifier, services.prisma), clientIp };
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         throw new GraphQLError(`Unauthenticated: ${error.message}`, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });

@@ -10,6 +10,7 @@ export interface FiredTask {
   taskId: string;
   organizationId: string;
   assigneeId: string;
+  dueAt: Date;
   firedAt: Date;
 }
 
@@ -32,7 +33,7 @@ export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> 
           ORDER BY "dueAt"
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED)
-        RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."firedAt"`;
+        RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."dueAt", t."firedAt"`;
       if (rows.length) {
         await tx.$executeRaw`
           INSERT INTO "Task" (id, "organizationId", "assigneeId", "creatorId", "clientId", type, title, "dueAt", status, "ruleId", "orderId")
@@ -86,13 +87,18 @@ export async function escalateOverdueTasks(services: AppServices): Promise<numbe
 }
 
 /** The in-process timer. Its first tick runs on start: tasks that came due while the server was down fire then. */
-export function startReminderScheduler(services: AppServices, intervalMs: number, onError: (error: unknown) => void): () => void {
+export function startReminderScheduler(services: AppServices, intervalMs: number): () => void {
   return startIntervalJob(
+    "reminders",
     intervalMs,
     async () => {
-      await fireDueTasks(services);
+      const fired = await fireDueTasks(services);
+      services.metrics.remindersFired.inc(fired.length);
+      for (const task of fired) {
+        services.metrics.reminderLag.observe(Math.max(0, new Date(task.firedAt).getTime() - new Date(task.dueAt).getTime()) / 1000);
+      }
       await escalateOverdueTasks(services);
     },
-    onError,
+    services,
   );
 }

@@ -30,7 +30,14 @@ export async function startTestServer(
   options: { clock?: Clock; config?: Partial<Config>; /** Another instance's database: a restart or a second instance. */ shareDatabaseOf?: TestServer } = {},
 ): Promise<TestServer> {
   const db = options.shareDatabaseOf ? await shareDatabase(options.shareDatabaseOf) : await openTestDatabase();
-  const config = loadConfig({ ...process.env, NODE_ENV: "test", REDIS_URL: process.env.TEST_REDIS_URL ?? "" }, {
+  const config = loadConfig({
+    // Test files sign up many organizations from one address; rate-limit tests lower these again.
+    RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
+    RATE_LIMIT_EXPENSIVE_PER_MINUTE: "100000",
+    ...process.env,
+    NODE_ENV: "test",
+    REDIS_URL: process.env.TEST_REDIS_URL ?? "",
+  }, {
     port: 0,
     databaseUrl: db.url,
     seedDemo: false,

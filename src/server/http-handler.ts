@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Config } from "../config.js";
+import { BodyTooLargeError, readBodyWithLimit } from "../limits/body-limit.js";
+import { requestScope, type Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { requestIdFrom } from "../observability/request-id.js";
+import { clientAddress } from "./client-address.js";
+import type { Readiness } from "./health.js";
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+type Route = "graphql" | "healthz" | "readyz" | "metrics" | "other";
+
+/**
+ * Everything in front of GraphQL: request ids and access logs, metrics, the body size limit, and the
+ * operational endpoints (/healthz liveness, /readyz readiness, /metrics for Prometheus).
+ */
+export function createHttpHandler(deps: {
+  config: Config;
+  graphqlPath: string;
+  graphql: NodeHandler;
+  log: Logger;
+  metrics: Metrics;
+  readiness: () => Promise<Readiness>;
+}): NodeHandler {
+  const { config, log, metrics } = deps;
+
+  async function serve(req: IncomingMessage, res: ServerResponse, route: Route): Promise<void> {
+    if (route === "healthz") return sendJson(res, 200, { status: "ok" });
+    if (route === "readyz") {
+      const readiness = await deps.readiness();
+      return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready", checks: readiness.checks });
+    }
+    if (route === "metrics") return serveMetrics(req, res);
+    if (req.method === "POST") {
+      try {
+        // whatwg-node (under Yoga) takes an already-read body from req.body instead of the stream.
+        (req as IncomingMessage & { body?: Buffer }).body = await readBodyWithLimit(req, config.limits.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        res.setHeader("connection", "close"); // do not read the rest of an oversized upload
+        return sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      }
+    }
+    await deps.graphql(req, res);
+  }
+
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = config.metricsToken;
+    // Without a token, metrics are for local development only; in production they need METRICS_TOKEN.
+    if (!token && config.production) return sendJson(res, 404, { error: "not found" });
+    if (token && req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: "metrics token required" });
+    res.writeHead(200, { "content-type": metrics.registry.contentType });
+    res.end(await metrics.registry.metrics());
+  }
+
+  return (req, res) => {
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
+    const clientIp = clientAddress(req, config.trustProxy);
+    const route = routeOf(req.url, deps.graphqlPath);
+    res.setHeader("x-request-id", requestId);
+    const endTimer = metrics.httpDuration.startTimer({ route });
+    res.once("finish", () => {
+      const seconds = endTimer();
+      metrics.httpRequests.inc({ route, status: String(res.statusCode) });
+      if (route === "graphql" || res.statusCode >= 400) {
+        log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: clientIp }, "request");
+      }
+    });
+    return requestScope.run({ requestId, clientIp }, () =>
+      serve(req, res, route).catch((error: unknown) => {
+        log.error({ err: error }, "request failed outside GraphQL");
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Unexpected error." }] });
+        else res.destroy();
+      }),
+    );
+  };
+}
+
+function routeOf(url: string | undefined, graphqlPath: string): Route {
+  const path = (url ?? "/").split("?")[0];
+  if (path === graphqlPath) return "graphql";
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1) as Route;
+  return "other";
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,37 @@
+import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { NoSchemaIntrospectionCustomRule } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Config } from "../config.js";
+import type { Context } from "../context.js";
+import { useRateLimits } from "../limits/rate-limit-plugin.js";
+import type { Metrics } from "../observability/metrics.js";
+import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
+
+/**
+ * Abuse limits in the order a request meets them: tokens at parse time (before any AST is built), aliases and
+ * directives at validation, depth and cost in the schema (Pothos complexity), rate limits right before execution.
+ */
+export function graphqlPlugins(config: Config, metrics: Metrics): Plugin<Context>[] {
+  const { limits } = config;
+  const plugins: Plugin<any>[] = [
+    useGraphqlMetrics(metrics.registry),
+    // Browsers send "simple" cross-site requests without a preflight; those must carry a header a form cannot set.
+    useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf", "apollo-require-preflight"] }),
+    maxTokensPlugin({ n: limits.maxTokens }),
+    maxAliasesPlugin({ n: limits.maxAliases }),
+    maxDirectivesPlugin({ n: limits.maxDirectives }),
+    useRateLimits((bucket) => metrics.rateLimited.inc({ bucket })),
+  ];
+  if (!config.introspection) {
+    plugins.push(
+      { onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) },
+      // "Did you mean …?" would hand out the schema that introspection no longer does.
+      blockFieldSuggestionsPlugin(),
+    );
+  }
+  return plugins;
+}
