@@ -7,6 +7,8 @@ import { provisionOrganization } from "../organizations/provision.js";
 import { parseInput } from "../shared/validate.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import { issueToken, type Viewer } from "./tokens.js";
+import { RateLimitedError } from "../limits/errors.js";
+import { rateRule } from "../limits/rules.js";
 import type { Context } from "../context.js";
 
 
@@ -81,6 +83,7 @@ builder.mutationField("login", (t) =>
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const input = parseInput(z.object({ email, password: z.string().min(1).max(200) }), args.input);
+      await limitAttemptsOnAccount(ctx, input.email);
       const user = await ctx.prisma.user.findUnique({ where: { email: input.email } });
       // Same message for unknown email and wrong password: no account enumeration.
       const ok = user?.passwordHash && user.active ? await verifyPassword(input.password, user.passwordHash) : false;
@@ -89,6 +92,14 @@ builder.mutationField("login", (t) =>
     },
   }),
 );
+
+/** Per-address limits alone would let a botnet guess one account's password; this caps guesses per account. */
+async function limitAttemptsOnAccount(ctx: Context, email: string): Promise<void> {
+  const decision = await ctx.rateLimiter.consume(`loginEmail:${email.toLowerCase()}`, rateRule("loginEmail", ctx.config.limits));
+  if (decision.allowed) return;
+  ctx.metrics.rateLimited.inc({ bucket: "loginEmail" });
+  throw new RateLimitedError(decision.retryAfterMs);
+}
 
 /** The caller is now this user, for the rest of the operation too (so `session { user }` can be selected). */
 async function startSession(ctx: Context, viewer: Viewer): Promise<Session> {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config.js";
 import { BodyTooLargeError, readBodyWithLimit } from "../limits/body-limit.js";
@@ -48,7 +49,9 @@ export function createHttpHandler(deps: {
     const token = config.metricsToken;
     // Without a token, metrics are for local development only; in production they need METRICS_TOKEN.
     if (!token && config.production) return sendJson(res, 404, { error: "not found" });
-    if (token && req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: "metrics token required" });
+    if (token && !sameSecret(req.headers.authorization ?? "", `Bearer ${token}`)) {
+      return sendJson(res, 401, { error: "metrics token required" });
+    }
     res.writeHead(200, { "content-type": metrics.registry.contentType });
     res.end(await metrics.registry.metrics());
   }
@@ -81,6 +84,13 @@ function routeOf(url: string | undefined, graphqlPath: string): Route {
   if (path === graphqlPath) return "graphql";
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1) as Route;
   return "other";
+}
+
+/** Constant-time, so response timing does not reveal how much of the token was right. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
