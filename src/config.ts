@@ -5,6 +5,8 @@ export interface Config {
   host: string;
   databaseUrl: string;
   redisUrl: string | undefined;
+  /** Namespace of this deployment's keys in Redis (rate-limit counters), so deployments can share one Redis. */
+  redisPrefix: string;
   production: boolean;
   jwt: {
     /** HS256 secret for tokens this API issues. */
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? "127.0.0.1",
     databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX ?? "crm:",
     production,
     jwt: {
       secret: new TextEncoder().encode(secret),

@@ -45,11 +45,11 @@ return {count, redis.call('PTTL', KEYS[1])}`;
  * Shared by every API instance. When Redis is unreachable the limiter lets the operation through (and reports it):
  * a limiter outage must not take the API down with it.
  */
-export function createRedisRateLimiter(redis: Redis, onError: (error: unknown) => void): RateLimiter {
+export function createRedisRateLimiter(redis: Redis, prefix: string, onError: (error: unknown) => void): RateLimiter {
   return {
     async consume(key, rule) {
       try {
-        const [count, ttl] = (await redis.eval(CONSUME_SCRIPT, 1, `crm:rate:${key}`, rule.windowMs)) as [number, number];
+        const [count, ttl] = (await redis.eval(CONSUME_SCRIPT, 1, `${prefix}rate:${key}`, rule.windowMs)) as [number, number];
         return count <= rule.limit ? { allowed: true, retryAfterMs: 0 } : { allowed: false, retryAfterMs: Math.max(ttl, 0) };
       } catch (error) {
         onError(error);

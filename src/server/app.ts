@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pubsub: createCrmPubSub(config.redisUrl),
     clock: options.clock ?? systemClock,
     rateLimiter: redis
-      ? createRedisRateLimiter(redis, (error) => log.warn({ err: error }, "rate limiter unavailable; letting the operation through"))
+      ? createRedisRateLimiter(redis, config.redisPrefix, (error) => log.warn({ err: error }, "rate limiter unavailable; letting the operation through"))
       : createMemoryRateLimiter(),
     log,
     metrics,

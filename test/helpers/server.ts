@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createClient, type Client as WsClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { Clock } from "../../src/clock.js";
@@ -37,6 +38,8 @@ export async function startTestServer(
     ...process.env,
     NODE_ENV: "test",
     REDIS_URL: process.env.TEST_REDIS_URL ?? "",
+    // Rate-limit counters of one test deployment must not leak into another's (or a rerun's) through a shared Redis.
+    REDIS_PREFIX: options.shareDatabaseOf?.config.redisPrefix ?? `crm-test-${randomBytes(4).toString("hex")}:`,
   }, {
     port: 0,
     databaseUrl: db.url,
