@@ -12,7 +12,9 @@ const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * Readiness: this instance can serve traffic now. It fails while draining (so the balancer stops sending
- * requests before the listener closes) and when the database or Redis does not answer within 2 s.
+ * requests before the listener closes) and when the database does not answer within 2 s. Redis is reported
+ * but not required: without it queries and mutations still work (only cross-instance fan-out pauses), and
+ * failing readiness on a dependency every instance shares would take the whole fleet out of the balancer.
  */
 export async function checkReadiness(deps: { database: Database; redis?: Redis; draining: boolean }): Promise<Readiness> {
   const checks: Record<string, CheckResult> = {};
@@ -22,7 +24,8 @@ export async function checkReadiness(deps: { database: Database; redis?: Redis; 
   if (deps.redis) probes.push(probe("redis", () => deps.redis!.ping(), checks));
   await Promise.all(probes);
   if (deps.draining) checks.draining = "shutting down";
-  return { ready: Object.values(checks).every((c) => c === "ok"), checks };
+  const required = Object.entries(checks).filter(([name]) => name !== "redis");
+  return { ready: required.every(([, result]) => result === "ok"), checks };
 }
 
 async function probe(name: string, run: () => Promise<unknown>, into: Record<string, CheckResult>): Promise<void> {
