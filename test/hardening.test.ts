@@ -176,7 +176,7 @@ describe("subscriptions per user", () => {
     const events: string[] = [];
     const subscribe = (name: string) =>
       client.subscribe({ query: `subscription { clientChanged { kind } }` }, {
-        next: () => events.push(`${name}:next`),
+        next: (value) => events.push(`${name}:next:${JSON.stringify(value)}`),
         error: (error) => events.push(`${name}:error:${JSON.stringify(error)}`),
         complete: () => events.push(`${name}:complete`),
       });
@@ -184,14 +184,15 @@ describe("subscriptions per user", () => {
     subscribe("second");
     await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 2);
     subscribe("third");
-    await waitFor(() => events.some((e) => e.startsWith("third:error")));
-    expect(events.find((e) => e.startsWith("third:error"))).toContain("SUBSCRIPTION_LIMIT");
+    // Refused at subscribe time: one result carrying the error, then complete.
+    await waitFor(() => events.includes("third:complete"));
+    expect(events.find((e) => e.startsWith("third:next"))).toContain("SUBSCRIPTION_LIMIT");
 
     first();
     await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 1);
     subscribe("fourth");
     await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 2);
-    expect(events.some((e) => e.startsWith("fourth:error"))).toBe(false);
+    expect(events.some((e) => e.startsWith("fourth:") )).toBe(false);
 
     const manager = await addUser(server, admin, "MANAGER");
     const other = server.ws(manager.token);
@@ -199,6 +200,53 @@ describe("subscriptions per user", () => {
     await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 3);
     await client.dispose();
     await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 1);
+  });
+
+  it("counts subscriptions over HTTP (server-sent events) against the same limit", async () => {
+    const { token } = await addUser(server, admin, "MANAGER");
+    const open = () => {
+      const abort = new AbortController();
+      const response = fetch(server.url, {
+        method: "POST",
+        signal: abort.signal,
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: "subscription { clientChanged { kind } }" }),
+      });
+      return { abort, response };
+    };
+    const before = await metric(server, "graphql_active_subscriptions");
+    const streams = [open(), open()];
+    await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === before + 2);
+    const third = await (await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: "subscription { clientChanged { kind } }" }),
+    })).text();
+    expect(third).toContain("SUBSCRIPTION_LIMIT");
+    for (const stream of streams) {
+      stream.abort.abort();
+      await stream.response.catch(() => {});
+    }
+    await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === before);
+  });
+
+  it("answers an over-long document on a socket with an error, and closes a socket that sends an oversized message", async () => {
+    const client = server.ws(admin);
+    const fields = Array.from({ length: 4000 }, () => "id").join(" ");
+    const errors: unknown[] = [];
+    client.subscribe({ query: `subscription { clientChanged { clientId ${fields} } }` }, {
+      next: () => {}, complete: () => {}, error: (error) => errors.push(error),
+    });
+    await waitFor(() => errors.length > 0);
+    expect(JSON.stringify(errors[0])).toMatch(/token/i);
+
+    const closed: number[] = [];
+    const big = server.ws(admin, { on: { closed: (event: any) => closed.push(event.code) } });
+    big.subscribe({ query: `subscription { clientChanged { kind } }`, variables: { pad: "x".repeat(server.config.limits.maxBodyBytes + 1) } }, {
+      next: () => {}, complete: () => {}, error: () => {},
+    });
+    await waitFor(() => closed.length > 0);
+    expect(closed[0]).toBe(1009); // message too big
   });
 });
 

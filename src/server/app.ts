@@ -96,8 +96,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     server,
     yoga,
     contextFor,
-    subscriptionsPerUser: config.limits.subscriptionsPerUser,
     trustProxy: config.trustProxy,
+    maxMessageBytes: config.limits.maxBodyBytes,
     metrics,
   });
 

@@ -8,6 +8,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { useRateLimits } from "../limits/rate-limit-plugin.js";
+import { useSubscriptionLimit } from "../limits/subscription-limit.js";
 import type { Metrics } from "../observability/metrics.js";
 import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
 
@@ -25,6 +26,7 @@ export function graphqlPlugins(config: Config, metrics: Metrics): Plugin<Context
     maxAliasesPlugin({ n: limits.maxAliases }),
     maxDirectivesPlugin({ n: limits.maxDirectives }),
     useRateLimits((bucket) => metrics.rateLimited.inc({ bucket })),
+    useSubscriptionLimit(limits.subscriptionsPerUser, metrics.activeSubscriptions),
   ];
   if (!config.introspection) {
     plugins.push(

@@ -1,42 +1,33 @@
 import type { Server } from "node:http";
-import { getOperationAST, type ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import type { YogaServerInstance } from "graphql-yoga";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Context } from "../context.js";
-import { SubscriptionLimitError } from "../limits/errors.js";
-import { SubscriptionCounter } from "../limits/subscription-limit.js";
 import type { Metrics } from "../observability/metrics.js";
 import { clientAddress } from "./client-address.js";
 import { tokenFromConnectionParams } from "./context-factory.js";
 
-type SocketExtra = {
-  context?: Context;
-  /** Ids of this socket's subscriptions that hold a slot of the per-user limit. */
-  slots?: Set<string>;
-};
+type SocketExtra = { context?: Context };
 
-/** graphql-ws on the Yoga endpoint: one authentication per socket, Yoga's plugins (limits, metrics) on every operation. */
+/**
+ * graphql-ws on the Yoga endpoint: one authentication per socket, and Yoga's plugins (limits, subscriptions per
+ * user, metrics) on every operation. Messages are capped like HTTP bodies.
+ */
 export function attachGraphqlWs(options: {
   server: Server;
   yoga: YogaServerInstance<{ wsContext?: Context }, Context>;
   contextFor: (token: string | undefined, clientIp: string | undefined) => Promise<Context>;
-  subscriptionsPerUser: number;
   trustProxy: boolean;
+  maxMessageBytes: number;
   metrics: Metrics;
 }) {
   const { yoga, metrics } = options;
-  const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
-  const counter = new SubscriptionCounter(options.subscriptionsPerUser);
+  const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxMessageBytes });
   wsServer.on("connection", (socket) => {
     metrics.wsConnections.inc();
     socket.once("close", () => metrics.wsConnections.dec());
   });
-  const release = (extra: SocketExtra, id: string) => {
-    if (!extra.slots?.delete(id) || !extra.context?.viewer) return;
-    counter.release(extra.context.viewer.userId);
-    metrics.activeSubscriptions.dec();
-  };
 
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
@@ -47,7 +38,6 @@ export function attachGraphqlWs(options: {
           const context = await options.contextFor(tokenFromConnectionParams(ctx.connectionParams), ip);
           if (!context.viewer) return false;
           ctx.extra.context = context;
-          ctx.extra.slots = new Set();
           return true;
         } catch {
           return false;
@@ -55,7 +45,7 @@ export function attachGraphqlWs(options: {
       },
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
-      onSubscribe: async (ctx, id, params) => {
+      onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -63,7 +53,13 @@ export function attachGraphqlWs(options: {
           params,
           wsContext: ctx.extra.context,
         });
-        const document = parse(params.query);
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query); // syntax errors and the token limit surface here
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: params.operationName,
@@ -73,18 +69,7 @@ export function attachGraphqlWs(options: {
           rootValue: { execute, subscribe },
         };
         const errors = validate(schema, document);
-        if (errors.length) return errors;
-        if (getOperationAST(document, params.operationName)?.operation === "subscription") {
-          const viewer = ctx.extra.context!.viewer!;
-          if (!counter.tryAcquire(viewer.userId)) return [new SubscriptionLimitError(options.subscriptionsPerUser)];
-          ctx.extra.slots!.add(id);
-          metrics.activeSubscriptions.inc();
-        }
-        return args;
-      },
-      onComplete: (ctx, id) => release(ctx.extra, id),
-      onClose: (ctx) => {
-        for (const id of [...(ctx.extra.slots ?? [])]) release(ctx.extra, id);
+        return errors.length ? errors : args;
       },
     },
     wsServer,
