@@ -13,7 +13,7 @@ export type CrmTopics = {
 
 export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };
 
-export function createCrmPubSub(redisUrl?: string): CrmPubSub {
+export function createCrmPubSub(redisUrl?: string, onRedisError: (error: Error) => void = () => {}): CrmPubSub {
   if (!redisUrl) {
     // Every live subscriber is a listener on its topic; thousands per topic are normal here, not a leak.
     const eventTarget = new EventTarget();
@@ -22,6 +22,10 @@ export function createCrmPubSub(redisUrl?: string): CrmPubSub {
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
+  // While Redis is away, publishes queue and are sent on reconnect (maxRetriesPerRequest: null), and the
+  // subscriber resubscribes by itself (ioredis autoResubscribe); errors are only reported.
+  publishClient.on("error", onRedisError);
+  subscribeClient.on("error", onRedisError);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return Object.assign(createPubSub<CrmTopics>({ eventTarget }), {
     close: async () => {

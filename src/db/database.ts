@@ -19,7 +19,10 @@ export interface Database extends SqlConnection {
 }
 
 /** Opens PGlite (embedded default) or a real PostgreSQL pool, with a Prisma client over the matching adapter. */
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+export async function openDatabase(
+  url: string,
+  options: { poolSize?: number; onIdleError?: (error: Error) => void } = {},
+): Promise<Database> {
   const target = resolveDatabase(url);
   let statements = 0;
   const log = [{ emit: "event", level: "query" }] as const;
@@ -51,7 +54,15 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
 
   const pg = await import("pg");
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  const pool = new pg.default.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  const pool = new pg.default.Pool({
+    connectionString: target.url,
+    max: options.poolSize ?? 10,
+    // Fail a request instead of queueing it forever when PostgreSQL is unreachable.
+    connectionTimeoutMillis: 5000,
+  });
+  // A pooled connection that dies while idle (server restart, pg_terminate_backend, network) emits 'error';
+  // unhandled, that would crash the process. The pool drops it and opens a fresh one on the next checkout.
+  pool.on("error", (error) => options.onIdleError?.(error));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
   prisma.$on("query", () => void statements++);
   return {

@@ -8,7 +8,7 @@ import type { Logger } from "../observability/logger.js";
 export function openRedisForCommands(url: string, log: Logger): Redis {
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
   let lastReported = 0;
-  // An 'error' event without a listener would crash the process; report at most once every 10 s while it retries.
+  // Report at most once every 10 s while it retries.
   redis.on("error", (error) => {
     if (Date.now() - lastReported < 10_000) return;
     lastReported = Date.now();

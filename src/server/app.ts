@@ -47,14 +47,16 @@ export interface App {
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
-  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  const database =
+    options.database ??
+    (await openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, "idle database connection lost") }));
   await prepareSchema(database, config, log);
   const metrics = createMetrics();
   const redis: Redis | undefined = config.redisUrl ? openRedisForCommands(config.redisUrl, log) : undefined;
   const services: AppServices = {
     prisma: database.prisma,
     config,
-    pubsub: createCrmPubSub(config.redisUrl),
+    pubsub: createCrmPubSub(config.redisUrl, throttled((error) => log.warn({ err: error }, "redis (pub/sub) unavailable; retrying"))),
     clock: options.clock ?? systemClock,
     rateLimiter: redis
       ? createRedisRateLimiter(redis, config.redisPrefix, (error) => log.warn({ err: error }, "rate limiter unavailable; letting the operation through"))
@@ -139,6 +141,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
       redis?.disconnect();
       if (!options.database) await database.close();
     },
+  };
+}
+
+/** Reports a repeating failure (a reconnect loop) at most once every 10 s. */
+function throttled(report: (error: Error) => void): (error: Error) => void {
+  let last = 0;
+  return (error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    report(error);
   };
 }
 
