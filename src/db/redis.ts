@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.js";
+import { throttled } from "../shared/throttled.js";
 
 /**
  * A Redis connection for commands that must not wait out an outage (rate limits, readiness): no offline queue,
@@ -7,12 +8,6 @@ import type { Logger } from "../observability/logger.js";
  */
 export function openRedisForCommands(url: string, log: Logger): Redis {
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
-  let lastReported = 0;
-  // Report at most once every 10 s while it retries.
-  redis.on("error", (error) => {
-    if (Date.now() - lastReported < 10_000) return;
-    lastReported = Date.now();
-    log.warn({ err: error }, "redis (commands) unavailable; retrying");
-  });
+  redis.on("error", throttled((error) => log.warn({ err: error }, "redis (commands) unavailable; retrying")));
   return redis;
 }

@@ -14,6 +14,7 @@ import { createMemoryRateLimiter, createRedisRateLimiter } from "../limits/rate-
 import { createLogger, type Logger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { createCrmPubSub } from "../pubsub.js";
+import { throttled } from "../shared/throttled.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { startAbcScheduler } from "../analytics/abc-scheduler.js";
 import { startReminderScheduler } from "../tasks/scheduler.js";
@@ -141,16 +142,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
       redis?.disconnect();
       if (!options.database) await database.close();
     },
-  };
-}
-
-/** Reports a repeating failure (a reconnect loop) at most once every 10 s. */
-function throttled(report: (error: Error) => void): (error: Error) => void {
-  let last = 0;
-  return (error) => {
-    if (Date.now() - last < 10_000) return;
-    last = Date.now();
-    report(error);
   };
 }
 
