@@ -1,0 +1,48 @@
+// Load-test fixture: a fresh crm_bench_load database with one organization, 20 managers and a head of sales,
+// and 10,000 clients, each in a pipeline stage with an owner, two contacts (employments) and three open tasks.
+import { recreateDatabase, MANAGERS } from "../scale-data.js";
+import { openDatabase } from "../../src/db/database.js";
+import { applyMigrations } from "../../src/db/migrate.js";
+import { provisionOrganization } from "../../src/organizations/provision.js";
+
+export async function seedLoadData(url: string, clients: number): Promise<{ organizationId: string; headId: string }> {
+  await recreateDatabase(url);
+  const db = await openDatabase(url);
+  try {
+    await applyMigrations(db);
+    const { organization, pipeline } = await db.prisma.$transaction((tx) => provisionOrganization(tx, { name: "Load" }));
+    const org = organization.id;
+    await db.exec(`
+      INSERT INTO "User" (id, "organizationId", email, name, role)
+      SELECT gen_random_uuid(), '${org}', 'u' || g || '@load.test', 'User ' || g,
+             CASE WHEN g = 0 THEN 'HEAD_OF_SALES'::"Role" ELSE 'MANAGER'::"Role" END
+      FROM generate_series(0, ${MANAGERS}) g;
+      CREATE TEMP TABLE managers AS SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn FROM "User" WHERE role = 'MANAGER';
+      CREATE TEMP TABLE stages AS SELECT id, row_number() OVER (ORDER BY position) - 1 AS rn FROM "Stage" WHERE "pipelineId" = '${pipeline.id}' AND kind = 'ACTIVE';
+      INSERT INTO "Client" (id, "organizationId", name, "ownerId", "pipelineId", "stageId", "stageEnteredAt", "updatedAt")
+      SELECT gen_random_uuid(), '${org}', 'Client ' || lpad(g::text, 6, '0'), m.id, '${pipeline.id}', s.id, now(), now()
+      FROM generate_series(0, ${clients - 1}) g
+      JOIN managers m ON m.rn = g % ${MANAGERS}
+      JOIN stages s ON s.rn = g % (SELECT count(*) FROM stages);
+      CREATE TEMP TABLE numbered AS SELECT id, "ownerId", row_number() OVER (ORDER BY name) - 1 AS rn FROM "Client";
+      INSERT INTO "Contact" (id, "organizationId", "fullName", phones, emails, "updatedAt")
+      SELECT gen_random_uuid(), '${org}', 'Contact ' || n.rn || '-' || k, ARRAY['+7495' || lpad((n.rn * 2 + k)::text, 7, '0')], '{}', now()
+      FROM numbered n CROSS JOIN generate_series(0, 1) k;
+      INSERT INTO "Employment" (id, "organizationId", "contactId", "clientId", title, "isDecisionMaker")
+      SELECT gen_random_uuid(), '${org}', c.id, n.id, CASE WHEN split_part(c."fullName", '-', 2) = '0' THEN 'Director' ELSE 'Buyer' END,
+             split_part(c."fullName", '-', 2) = '0'
+      FROM "Contact" c JOIN numbered n ON n.rn = split_part(split_part(c."fullName", ' ', 2), '-', 1)::int;
+      INSERT INTO "Task" (id, "organizationId", "assigneeId", "clientId", type, title, "dueAt")
+      SELECT gen_random_uuid(), '${org}', n."ownerId", n.id, 'CALL', 'Call ' || k, now() + make_interval(days => k + 1)
+      FROM numbered n CROSS JOIN generate_series(0, 2) k;
+      INSERT INTO "Task" (id, "organizationId", "assigneeId", "clientId", type, title, "dueAt", status, "completedAt")
+      SELECT gen_random_uuid(), '${org}', n."ownerId", n.id, 'CALL', 'Done call', now() - interval '3 days', 'DONE', now() - interval '3 days'
+      FROM numbered n;
+      ANALYZE;
+    `);
+    const [head] = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE role = 'HEAD_OF_SALES' AND "organizationId" = $1`, [org]);
+    return { organizationId: org, headId: head!.id };
+  } finally {
+    await db.close();
+  }
+}
