@@ -4,10 +4,8 @@
 import { createServer } from "node:http";
 import pg from "pg";
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-const organizationId = process.env.ORGANIZATION_ID;
 
-const PAGE_SQL = `
+export const PAGE_SQL = `
 SELECT coalesce(json_agg(json_build_object('node', json_build_object(
   'id', c.id, 'name', c.name,
   'stage', (SELECT json_build_object('name', s.name) FROM "Stage" s WHERE s.id = c."stageId"),
@@ -21,13 +19,19 @@ SELECT coalesce(json_agg(json_build_object('node', json_build_object(
 )) ORDER BY c.name, c.id), '[]') AS edges
 FROM (SELECT * FROM "Client" WHERE "organizationId" = $1 ORDER BY name, id LIMIT 50) c`;
 
-createServer(async (req, res) => {
-  try {
-    const { rows } = await pool.query(PAGE_SQL, [organizationId]);
-    const body = `{"data":{"clients":{"edges":${JSON.stringify(rows[0].edges)}}}}`;
-    res.writeHead(200, { "content-type": "application/json" }).end(body);
-  } catch (error) {
-    res.writeHead(500).end(String(error));
-  }
-  req.resume();
-}).listen(Number(process.env.PORT ?? 4103), "127.0.0.1", () => console.log("raw floor listening"));
+if (process.argv[1]?.endsWith("raw-floor.ts")) serve();
+
+function serve() {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const organizationId = process.env.ORGANIZATION_ID;
+  createServer(async (req, res) => {
+    try {
+      const { rows } = await pool.query(PAGE_SQL, [organizationId]);
+      const body = `{"data":{"clients":{"edges":${JSON.stringify(rows[0].edges)}}}}`;
+      res.writeHead(200, { "content-type": "application/json" }).end(body);
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+    }
+    req.resume();
+  }).listen(Number(process.env.PORT ?? 4103), "127.0.0.1", () => console.log("raw floor listening"));
+}
