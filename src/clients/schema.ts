@@ -10,6 +10,7 @@ import { createClient, deleteClient, reassignClient, updateClient } from "./serv
 
 builder.prismaNode("Client", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     kind: t.expose("kind", { type: ClientKindEnum }),
     name: t.exposeString("name"),

@@ -12,6 +12,7 @@ import { endEmployment, startEmployment } from "./employments.js";
 
 builder.prismaNode("Contact", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     fullName: t.exposeString("fullName"),
     phones: t.exposeStringList("phones"),
@@ -33,6 +34,7 @@ builder.prismaNode("Contact", {
 
 builder.prismaNode("Employment", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     contact: t.relation("contact"),
     client: t.relation("client"),

@@ -28,6 +28,7 @@ builder.prismaNode("Pipeline", {
 
 builder.prismaNode("Stage", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     key: t.exposeString("key"),
     name: t.exposeString("name"),

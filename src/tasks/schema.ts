@@ -16,6 +16,7 @@ export const TaskStatusEnum = builder.enumType("TaskStatus", { values: ["OPEN", 
 
 builder.prismaNode("Task", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     title: t.exposeString("title"),
     type: t.expose("type", { type: TaskTypeEnum }),

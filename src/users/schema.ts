@@ -18,6 +18,7 @@ export const RoleEnum = builder.enumType("Role", {
 
 builder.prismaNode("User", {
   ...tenantNode,
+  select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     name: t.exposeString("name"),
     email: t.exposeString("email"),
