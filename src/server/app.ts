@@ -95,6 +95,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
       readiness: () => checkReadiness({ database, redis, draining }),
     }),
   );
+  // Longer than common balancer idle timeouts (60 s), so the balancer, not us, closes idle keep-alive connections
+  // (otherwise it may send a request on a socket we are closing); a client gets 30 s to send its whole request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
   const ws = attachGraphqlWs({
     server,
     yoga,
