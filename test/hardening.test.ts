@@ -275,6 +275,39 @@ describe("operations endpoints", () => {
     }
   });
 
+  it("a drain ends live subscriptions at once: SSE streams end cleanly, sockets get 1001 (going away)", async () => {
+    // A drain timeout far beyond the test's own: only ending the streams lets stop() finish in time.
+    const server = await startTestServer({ config: { drainTimeoutMs: 600_000 } });
+    try {
+      const { token } = await signUpOrg(server);
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: "subscription { clientChanged { kind } }" }),
+      });
+      const reader = response.body!.getReader();
+      const streamEnd = (async () => {
+        let text = "";
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return text;
+          text += new TextDecoder().decode(value);
+        }
+      })();
+      const closes: number[] = [];
+      server.ws(token, { onNonLazyError: () => {}, on: { closed: (event: any) => closes.push(event.code) } })
+        .subscribe({ query: "subscription { clientChanged { kind } }" }, { next: () => {}, error: () => {}, complete: () => {} });
+      await waitForAsync(async () => (await metric(server, "graphql_active_subscriptions")) === 2);
+
+      await server.stopKeepingData();
+      expect(await streamEnd).toContain("event: complete"); // a clean end of stream, not a cut connection
+      await waitFor(() => closes.length > 0);
+      expect(closes[0]).toBe(1001);
+    } finally {
+      await server.dropData();
+    }
+  });
+
   it("hides metrics in production unless METRICS_TOKEN is given, then requires it", async () => {
     const hidden = await startTestServer({ config: { production: true } });
     const locked = await startTestServer({ config: { production: true, metricsToken: "scrape-secret" } });

@@ -24,6 +24,7 @@ import { clientAddress } from "./client-address.js";
 import { checkReadiness } from "./health.js";
 import { createHttpHandler } from "./http-handler.js";
 import { maskUnexpectedErrors } from "./mask-errors.js";
+import { createLiveSubscriptions } from "./live-subscriptions.js";
 import { graphqlPlugins } from "./plugins.js";
 import { attachGraphqlWs } from "./ws.js";
 
@@ -66,13 +67,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     metrics,
   };
   const contextFor = createContextFactory(services, createTokenVerifier(config.jwt));
+  const liveSubscriptions = createLiveSubscriptions();
 
   const yoga = createYoga<{ wsContext?: Context; req?: import("node:http").IncomingMessage }, Context>({
     schema,
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
-    plugins: graphqlPlugins(config, metrics),
+    plugins: graphqlPlugins(config, metrics, [liveSubscriptions.plugin]),
     maskedErrors: { maskError: maskUnexpectedErrors(log, config.production) },
     context: async ({ request, req, wsContext }) =>
       wsContext ?? contextFor(tokenFromRequest(request), clientAddress(req, config.trustProxy)),
@@ -134,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await ws.close();
+        const ended = liveSubscriptions.endAll(); // SSE streams end cleanly; their clients reconnect elsewhere
+        if (ended) log.info({ ended }, "ended live subscriptions for the drain");
         const timedOut = sleep(config.drainTimeoutMs, "timeout" as const, { ref: false });
         if ((await Promise.race([closed, timedOut])) === "timeout") {
           log.warn("drain timeout: closing the remaining connections");

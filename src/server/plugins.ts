@@ -16,7 +16,7 @@ import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
  * Abuse limits in the order a request meets them: tokens at parse time (before any AST is built), aliases and
  * directives at validation, depth and cost in the schema (Pothos complexity), rate limits right before execution.
  */
-export function graphqlPlugins(config: Config, metrics: Metrics): Plugin<Context>[] {
+export function graphqlPlugins(config: Config, metrics: Metrics, extra: Plugin<any>[] = []): Plugin<Context>[] {
   const { limits } = config;
   const plugins: Plugin<any>[] = [
     useGraphqlMetrics(metrics.registry),
@@ -27,6 +27,7 @@ export function graphqlPlugins(config: Config, metrics: Metrics): Plugin<Context
     maxDirectivesPlugin({ n: limits.maxDirectives }),
     useRateLimits((bucket) => metrics.rateLimited.inc({ bucket })),
     useSubscriptionLimit(limits.subscriptionsPerUser, metrics.activeSubscriptions),
+    ...extra,
   ];
   if (!config.introspection) {
     plugins.push(
