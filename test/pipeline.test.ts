@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeId } from "../src/graphql/global-id.js";
 import { pipelineApi, unmetIds } from "./helpers/pipeline.js";
 import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
+import { settle, waitFor } from "./helpers/wait.js";
 
 let server: TestServer;
 let admin: Awaited<ReturnType<typeof signUpOrg>>;
@@ -158,12 +159,19 @@ describe("the default template, walked through the API", () => {
     expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
   });
 
-  it("backward moves are free", async () => {
+  it("backward moves are free; subscribers see each move as STAGE_CHANGED", async () => {
     const client = await api.createClient({ name: "Backer", website: "https://back.test", phone: "+79160000004" });
+    const events: Array<{ kind: string; client: { stage: { key: string } } }> = [];
+    server.ws(admin.token).subscribe({ query: `subscription { clientChanged { kind client { stage { key } } } }` }, {
+      next: (msg: any) => events.push(msg.data.clientChanged), error: () => {}, complete: () => {},
+    });
+    await settle(200); // let the subscription register before we publish
     await api.move(client.id, stages.lead_development!.id);
     const back = await api.move(client.id, stages.object!.id);
     expect(back.__typename).toBe("MoveClientToStagePayload");
     expect(back.transition).toMatchObject({ fromStage: { key: "lead_development" }, toStage: { key: "object" } });
+    await waitFor(() => events.length >= 2);
+    expect(events.map((e) => e.kind)).toEqual(["STAGE_CHANGED", "STAGE_CHANGED"]);
   });
 
   it("Lost and Postponed need a reason of their kind from the organization's list and a note", async () => {

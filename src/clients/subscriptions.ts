@@ -2,7 +2,15 @@ import { selection } from "../shared/selection.js";
 import { builder } from "../graphql/builder.js";
 import { encodeId } from "../graphql/global-id.js";
 
-const ClientChangeKind = builder.enumType("ClientChangeKind", { values: ["CREATED", "UPDATED", "REASSIGNED", "DELETED"] as const });
+const ClientChangeKind = builder.enumType("ClientChangeKind", {
+  values: {
+    CREATED: {},
+    UPDATED: { description: "Card fields or custom fields changed" },
+    STAGE_CHANGED: { description: "Moved to another pipeline stage; `client.transitions` has the move" },
+    REASSIGNED: { description: "Handed to another manager" },
+    DELETED: { description: "`client` is null from now on" },
+  } as const,
+});
 export type ClientChangeKindValue = typeof ClientChangeKind.$inferType;
 
 interface ClientChange {
@@ -27,7 +35,7 @@ const ClientChangeRef = builder.objectRef<ClientChange>("ClientChange").implemen
 builder.subscriptionField("clientChanged", (t) =>
   t.field({
     type: ClientChangeRef,
-    description: "Live changes to the organization's clients (created, updated, reassigned, deleted).",
+    description: "Live changes to the organization's clients (created, updated, moved between stages, reassigned, deleted).",
     subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe("client:changed", ctx.viewer!.organizationId),
     resolve: (event) => event,
   }),

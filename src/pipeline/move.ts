@@ -57,7 +57,7 @@ export async function applyStageMove(ctx: AuthedContext, tx: Prisma.TransactionC
 /** Moves one client in its own transaction and tells subscribers once it committed. */
 export async function moveClientToStage(ctx: AuthedContext, request: StageMoveRequest) {
   const transition = await ctx.prisma.$transaction((tx) => applyStageMove(ctx, tx, request));
-  publishChange(ctx, request.clientId, "UPDATED");
+  publishChange(ctx, request.clientId, "STAGE_CHANGED");
   return transition;
 }
 
