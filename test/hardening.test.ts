@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pino } from "pino";
 import { loadConfig, type Limits } from "../src/config.js";
 import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
 import { waitFor, waitForAsync } from "./helpers/wait.js";
@@ -75,6 +76,26 @@ describe("request shape limits", () => {
     expect(kept.headers.get("x-request-id")).toBe("lb-123.abc");
     const replaced = await post(server, JSON.stringify({ query: "{ me { id } }" }), { "x-request-id": "bad id\u00e9" });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("structured logs", () => {
+  it("every line written while serving a request carries its request id", async () => {
+    const lines: any[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const server = await startTestServer({ log });
+    try {
+      const { token } = await signUpOrg(server);
+      await post(server, JSON.stringify({ query: "{ me { id } }" }), { authorization: `Bearer ${token}`, "x-request-id": "trace-42" });
+      await post(server, JSON.stringify({ query: "{ me { id } }" }), { authorization: "Bearer forged" });
+      const traced = lines.filter((l) => l.requestId === "trace-42");
+      expect(traced).toContainEqual(expect.objectContaining({ msg: "request", route: "graphql", status: 200, method: "POST" }));
+      const refused = lines.find((l) => l.msg === "request" && l.status === 401);
+      expect(refused?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines.every((l) => typeof l.time === "number" && typeof l.level === "number")).toBe(true);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -66,7 +66,8 @@ export function createHttpHandler(deps: {
       const seconds = endTimer();
       metrics.httpRequests.inc({ route, status: String(res.statusCode) });
       if (route === "graphql" || res.statusCode >= 400) {
-        log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: clientIp }, "request");
+        // "finish" fires outside the request's async scope, so the id is passed explicitly here.
+        log.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), ip: clientIp }, "request");
       }
     });
     return requestScope.run({ requestId, clientIp }, () =>

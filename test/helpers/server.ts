@@ -4,6 +4,7 @@ import WebSocket from "ws";
 import type { Clock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { buildApp, type App } from "../../src/server/app.js";
+import type { Logger } from "../../src/observability/logger.js";
 import { openTestDatabase } from "./database.js";
 import { openDatabase } from "../../src/db/database.js";
 
@@ -28,7 +29,14 @@ export interface TestServer {
 
 /** Starts the real app on a random port over a fresh database; talk to it over HTTP and graphql-ws like a client. */
 export async function startTestServer(
-  options: { clock?: Clock; config?: Partial<Config>; /** Another instance's database: a restart or a second instance. */ shareDatabaseOf?: TestServer } = {},
+  options: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    /** Another instance's database: a restart or a second instance. */
+    shareDatabaseOf?: TestServer;
+    /** Capture the app's logs (default: silent under tests). */
+    log?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const db = options.shareDatabaseOf ? await shareDatabase(options.shareDatabaseOf) : await openTestDatabase();
   const config = loadConfig({
@@ -47,7 +55,7 @@ export async function startTestServer(
     backgroundJobs: false, // tests drive schedulers by hand (and timers would skew SQL counts)
     ...options.config,
   });
-  const app = await buildApp({ config, clock: options.clock, database: db.database });
+  const app = await buildApp({ config, clock: options.clock, database: db.database, log: options.log });
   Object.assign(app, { testDatabaseUrl: db.url });
   const { url } = await app.start();
   const wsClients: WsClient[] = [];
