@@ -271,6 +271,39 @@ describe("subscriptions per user", () => {
   });
 });
 
+describe.skipIf(!process.env.TEST_REDIS_URL)("subscriptions per user across instances (Redis)", () => {
+  it("the limit holds for the user across instances, and a completed subscription frees its slot everywhere", async () => {
+    const config = { ...withLimits({ subscriptionsPerUser: 2 }), redisUrl: process.env.TEST_REDIS_URL };
+    const a = await startTestServer({ config });
+    const b = await startTestServer({ config, shareDatabaseOf: a });
+    try {
+      const { token } = await signUpOrg(a);
+      const results: string[] = [];
+      const subscribe = (server: TestServer, name: string) =>
+        server.ws(token).subscribe({ query: "subscription { clientChanged { kind } }" }, {
+          next: (value) => results.push(`${name}:${JSON.stringify(value)}`),
+          error: (error) => results.push(`${name}:error:${JSON.stringify(error)}`),
+          complete: () => results.push(`${name}:complete`),
+        });
+      const onA = subscribe(a, "a1");
+      subscribe(b, "b1");
+      await waitForAsync(async () => (await metric(a, "graphql_active_subscriptions")) === 1 && (await metric(b, "graphql_active_subscriptions")) === 1);
+      subscribe(b, "b2");
+      await waitFor(() => results.includes("b2:complete"));
+      expect(results.find((r) => r.startsWith("b2:"))).toContain("SUBSCRIPTION_LIMIT");
+
+      onA();
+      await waitForAsync(async () => (await metric(a, "graphql_active_subscriptions")) === 0);
+      subscribe(b, "b3");
+      await waitForAsync(async () => (await metric(b, "graphql_active_subscriptions")) === 2);
+      expect(results.some((r) => r.startsWith("b3:"))).toBe(false);
+    } finally {
+      await b.stopKeepingData();
+      await a.stop();
+    }
+  });
+});
+
 describe("operations endpoints", () => {
   it("serves liveness, readiness and metrics; readiness fails while draining", async () => {
     const server = await startTestServer({ config: { drainDelayMs: 400 } });

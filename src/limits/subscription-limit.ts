@@ -1,12 +1,9 @@
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { SubscriptionLimitError } from "./errors.js";
+import type { SubscriptionSlots } from "./subscription-slots.js";
 
-/**
- * Live subscriptions per user on this instance. Each holds a socket's worth of memory and a pub/sub listener,
- * so one user (or a leaked token) cannot exhaust the instance. Per instance, not cluster-wide: a user spread
- * over N instances by the balancer can hold N × limit, which still bounds each instance.
- */
+/** Live subscriptions per user in this process (the single-instance store, and the fallback while Redis is away). */
 export class SubscriptionCounter {
   private readonly perUser = new Map<string, number>();
   constructor(private readonly limit: number) {}
@@ -36,13 +33,13 @@ export class SubscriptionCounter {
  * Holds a slot from subscribe until the event stream ends (client completes, socket closes, server stops), for
  * subscriptions over graphql-ws and over HTTP (SSE) alike.
  */
-export function useSubscriptionLimit(limit: number, gauge: { inc(): void; dec(): void }): Plugin<Context> {
-  const counter = new SubscriptionCounter(limit);
+export function useSubscriptionLimit(slots: SubscriptionSlots, limit: number, gauge: { inc(): void; dec(): void }): Plugin<Context> {
   return {
-    onSubscribe({ args, setResultAndStopExecution }) {
+    async onSubscribe({ args, setResultAndStopExecution }) {
       const viewer = (args.contextValue as Context).viewer;
       if (!viewer) return; // the schema's auth scopes refuse it
-      if (!counter.tryAcquire(viewer.userId)) {
+      const releaseSlot = await slots.acquire(viewer.userId);
+      if (!releaseSlot) {
         setResultAndStopExecution({ errors: [new SubscriptionLimitError(limit)] });
         return;
       }
@@ -51,7 +48,7 @@ export function useSubscriptionLimit(limit: number, gauge: { inc(): void; dec():
       const release = () => {
         if (released) return;
         released = true;
-        counter.release(viewer.userId);
+        releaseSlot();
         gauge.dec();
       };
       return {

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { applyMigrations, pendingMigrations } from "../db/migrate.js";
 import { openRedisForCommands } from "../db/redis.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "../limits/rate-limiter.js";
+import { createMemorySlots, createRedisSlots } from "../limits/subscription-slots.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { createCrmPubSub } from "../pubsub.js";
@@ -68,13 +69,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
   const contextFor = createContextFactory(services, createTokenVerifier(config.jwt));
   const liveSubscriptions = createLiveSubscriptions();
+  const subscriptionSlots = redis
+    ? createRedisSlots(redis, {
+      prefix: config.redisPrefix,
+      limit: config.limits.subscriptionsPerUser,
+      onError: throttled((error) => log.warn({ err: error }, "subscription slots unavailable in redis; counting on this instance")),
+    })
+    : createMemorySlots(config.limits.subscriptionsPerUser);
 
   const yoga = createYoga<{ wsContext?: Context; req?: import("node:http").IncomingMessage }, Context>({
     schema,
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
-    plugins: graphqlPlugins(config, metrics, [liveSubscriptions.plugin]),
+    plugins: graphqlPlugins(config, metrics, subscriptionSlots, [liveSubscriptions.plugin]),
     maskedErrors: { maskError: maskUnexpectedErrors(log, config.production) },
     context: async ({ request, req, wsContext }) =>
       wsContext ?? contextFor(tokenFromRequest(request), clientAddress(req, config.trustProxy)),
@@ -147,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       } else {
         await ws.close();
       }
+      await subscriptionSlots.close();
       await services.pubsub.close();
       redis?.disconnect();
       if (!options.database) await database.close();

@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { useRateLimits } from "../limits/rate-limit-plugin.js";
 import { useSubscriptionLimit } from "../limits/subscription-limit.js";
+import type { SubscriptionSlots } from "../limits/subscription-slots.js";
 import type { Metrics } from "../observability/metrics.js";
 import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
 
@@ -16,7 +17,12 @@ import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
  * Abuse limits in the order a request meets them: tokens at parse time (before any AST is built), aliases and
  * directives at validation, depth and cost in the schema (Pothos complexity), rate limits right before execution.
  */
-export function graphqlPlugins(config: Config, metrics: Metrics, extra: Plugin<any>[] = []): Plugin<Context>[] {
+export function graphqlPlugins(
+  config: Config,
+  metrics: Metrics,
+  subscriptionSlots: SubscriptionSlots,
+  extra: Plugin<any>[] = [],
+): Plugin<Context>[] {
   const { limits } = config;
   const plugins: Plugin<any>[] = [
     useGraphqlMetrics(metrics.registry),
@@ -26,7 +32,7 @@ export function graphqlPlugins(config: Config, metrics: Metrics, extra: Plugin<a
     maxAliasesPlugin({ n: limits.maxAliases }),
     maxDirectivesPlugin({ n: limits.maxDirectives }),
     useRateLimits((bucket) => metrics.rateLimited.inc({ bucket })),
-    useSubscriptionLimit(limits.subscriptionsPerUser, metrics.activeSubscriptions),
+    useSubscriptionLimit(subscriptionSlots, limits.subscriptionsPerUser, metrics.activeSubscriptions),
     ...extra,
   ];
   if (!config.introspection) {
