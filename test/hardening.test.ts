@@ -99,6 +99,23 @@ describe("structured logs", () => {
   });
 });
 
+describe("CORS", () => {
+  it("with CORS_ORIGINS set, only those origins are allowed", async () => {
+    const server = await startTestServer({ config: { corsOrigins: ["https://app.example"] } });
+    try {
+      const preflight = (origin: string) =>
+        fetch(server.url, {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+        });
+      expect((await preflight("https://app.example")).headers.get("access-control-allow-origin")).toBe("https://app.example");
+      expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).not.toBe("https://evil.example");
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("production schema exposure", () => {
   let server: TestServer;
   let token: string;
