@@ -49,6 +49,7 @@ console.log("Plan of one claim batch (500):\n" + plan);
 
 const services = {
   prisma: db.prisma,
+  sql: db,
   config: loadConfig({}),
   pubsub: createCrmPubSub(),
   clock: systemClock,

@@ -39,6 +39,10 @@ export interface Config {
   drainDelayMs: number;
   /** How long in-flight HTTP requests may take to finish during shutdown. */
   drainTimeoutMs: number;
+  /** Answer plain-field queries with one compiled SQL statement (src/compiled-reads); off runs every query through Pothos. */
+  compiledReads: boolean;
+  /** Also run every compiled query through Pothos and fail it when the two differ (tests; doubles the work). */
+  compiledReadsVerify: boolean;
 }
 
 export interface Limits {
@@ -99,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metricsToken: env.METRICS_TOKEN || undefined,
     drainDelayMs: int(env, "DRAIN_DELAY_MS", production ? 5000 : 0),
     drainTimeoutMs: int(env, "DRAIN_TIMEOUT_MS", 10000),
+    compiledReads: flag(env.COMPILED_READS, true),
+    compiledReadsVerify: flag(env.COMPILED_READS_VERIFY, false),
     ...overrides,
   };
 }

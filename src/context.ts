@@ -1,6 +1,7 @@
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Viewer } from "./auth/tokens.js";
 import type { Config } from "./config.js";
+import type { SqlConnection } from "./db/database.js";
 import type { CrmPubSub } from "./pubsub.js";
 import type { Clock } from "./clock.js";
 import type { RateLimiter } from "./limits/rate-limiter.js";
@@ -10,6 +11,8 @@ import type { Metrics } from "./observability/metrics.js";
 /** Shared by every request of one app instance. */
 export interface AppServices {
   prisma: PrismaClient;
+  /** Plain SQL on the same pool as Prisma (the compiled read path); counted like Prisma's statements. */
+  sql: SqlConnection;
   config: Config;
   pubsub: CrmPubSub;
   clock: Clock;

@@ -1,4 +1,5 @@
 import { selection } from "../shared/selection.js";
+import { rootList } from "../compiled-reads/root-list.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
@@ -60,13 +61,11 @@ builder.queryField("clients", (t) =>
       filter: t.arg({ type: ClientFilterInput }),
       orderBy: t.arg({ type: ClientOrderInput }),
     },
-    totalCount: (_conn, args, ctx) => ctx.prisma.client.count({ where: clientWhere(ctx.viewer!.organizationId, args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.client.findMany({
-        ...selection(query),
-        where: clientWhere(ctx.viewer!.organizationId, args.filter),
-        orderBy: clientOrderBy(args.orderBy),
-      }),
+    ...rootList<{ filter?: typeof ClientFilterInput.$inferInput | null; orderBy?: typeof ClientOrderInput.$inferInput | null }>({
+      model: "Client",
+      where: (args, ctx) => clientWhere(ctx.viewer!.organizationId, args.filter),
+      orderBy: (args) => clientOrderBy(args.orderBy),
+    }),
   }),
 );
 

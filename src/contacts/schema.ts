@@ -1,4 +1,5 @@
 import { selection } from "../shared/selection.js";
+import { rootList } from "../compiled-reads/root-list.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
@@ -22,7 +23,7 @@ builder.prismaNode("Contact", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     employments: t.relation("employments", {
       description: "Every company this person worked at, current first: the history moves with them",
-      query: { orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }] },
+      query: { orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }, { id: "asc" }] },
     }),
     activities: t.relatedConnection("activities", {
       cursor: "id",
@@ -52,13 +53,11 @@ builder.queryField("contacts", (t) =>
     type: "Contact",
     cursor: "id",
     args: { search: t.arg.string({ description: "Case-insensitive substring of the name" }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.contact.count({ where: contactWhere(ctx.viewer!.organizationId, args.search) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.contact.findMany({
-        ...selection(query),
-        where: contactWhere(ctx.viewer!.organizationId, args.search),
-        orderBy: [{ fullName: "asc" }, { id: "asc" }],
-      }),
+    ...rootList<{ search?: string | null }>({
+      model: "Contact",
+      where: (args, ctx) => contactWhere(ctx.viewer!.organizationId, args.search),
+      orderBy: () => [{ fullName: "asc" }, { id: "asc" }],
+    }),
   }),
 );
 

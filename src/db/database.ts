@@ -13,7 +13,7 @@ export interface Database extends SqlConnection {
   kind: "pglite" | "postgres";
   /** Runs `fn` on one dedicated connection (session-level locks, multi-statement work). */
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
-  /** Counts SQL statements sent by Prisma; used by tests to assert batching. */
+  /** Counts SQL statements sent by Prisma and through `query`; used by tests to assert batching. */
   statementCount(): number;
   close(): Promise<void>;
 }
@@ -38,7 +38,10 @@ export async function openDatabase(
       prisma,
       kind: "pglite",
       exec: async (sql) => void (await pglite.exec(sql)),
-      query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+      query: async <T>(sql: string, params?: unknown[]) => {
+        statements++;
+        return (await pglite.query<T>(sql, params)).rows;
+      },
       // PGlite is a single connection already.
       withConnection: (fn) => fn({
         exec: async (sql) => void (await pglite.exec(sql)),
@@ -69,7 +72,10 @@ export async function openDatabase(
     prisma,
     kind: "postgres",
     exec: async (sql) => void (await pool.query(sql)),
-    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    query: async <T>(sql: string, params?: unknown[]) => {
+      statements++;
+      return (await pool.query(sql, params)).rows as T[];
+    },
     withConnection: async (fn) => {
       const client = await pool.connect();
       try {

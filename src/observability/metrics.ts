@@ -50,6 +50,12 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     }),
+    readPaths: new Counter({
+      name: "graphql_read_path_total",
+      help: "Executed operations by path: compiled to one SQL statement, or Pothos field by field",
+      labelNames: ["path"] as const,
+      registers,
+    }),
     remindersFired: new Counter({ name: "reminders_fired_total", help: "Reminders fired by this instance", registers }),
   };
 }

@@ -26,7 +26,7 @@ import { checkReadiness } from "./health.js";
 import { createHttpHandler } from "./http-handler.js";
 import { maskUnexpectedErrors } from "./mask-errors.js";
 import { createLiveSubscriptions } from "./live-subscriptions.js";
-import { graphqlPlugins } from "./plugins.js";
+import { compiledReadPlugins, graphqlPlugins } from "./plugins.js";
 import { attachGraphqlWs } from "./ws.js";
 
 export interface AppOptions {
@@ -58,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const redis: Redis | undefined = config.redisUrl ? openRedisForCommands(config.redisUrl, log) : undefined;
   const services: AppServices = {
     prisma: database.prisma,
+    sql: database,
     config,
     pubsub: createCrmPubSub(config.redisUrl, throttled((error) => log.warn({ err: error }, "redis (pub/sub) unavailable; retrying"))),
     clock: options.clock ?? systemClock,
@@ -82,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
-    plugins: graphqlPlugins(config, metrics, subscriptionSlots, [liveSubscriptions.plugin]),
+    plugins: graphqlPlugins(config, metrics, subscriptionSlots, [liveSubscriptions.plugin, ...compiledReadPlugins(config, metrics)]),
     maskedErrors: { maskError: maskUnexpectedErrors(log, config.production) },
     context: async ({ request, req, wsContext }) =>
       wsContext ?? contextFor(tokenFromRequest(request), clientAddress(req, config.trustProxy)),

@@ -12,6 +12,8 @@ import { useSubscriptionLimit } from "../limits/subscription-limit.js";
 import type { SubscriptionSlots } from "../limits/subscription-slots.js";
 import type { Metrics } from "../observability/metrics.js";
 import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
+import { useCompiledReads } from "../compiled-reads/plugin.js";
+import { builder } from "../graphql/builder.js";
 
 /**
  * Abuse limits in the order a request meets them: tokens at parse time (before any AST is built), aliases and
@@ -43,4 +45,19 @@ export function graphqlPlugins(
     );
   }
   return plugins;
+}
+
+/** The compiled read path goes last: every check before execution has run by the time it answers. */
+export function compiledReadPlugins(config: Config, metrics: Metrics): Plugin<Context>[] {
+  if (!config.compiledReads) return [];
+  const options = builder.options;
+  return [
+    useCompiledReads({
+      limits: { defaultSize: options.prisma.defaultConnectionSize ?? 20, maxSize: options.prisma.maxConnectionSize ?? 100 },
+      scopesFor: (ctx) => options.scopeAuth!.authScopes(ctx) as Record<string, boolean>,
+      complexityLimit: (ctx) => (options.complexity!.limit as (c: Context) => { complexity: number; depth: number; breadth: number })(ctx),
+      onResult: (path) => metrics.readPaths.inc({ path }),
+      verify: config.compiledReadsVerify,
+    }),
+  ];
 }

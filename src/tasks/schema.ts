@@ -6,6 +6,7 @@ import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { SortDirection } from "../clients/filters.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
+import { rootList } from "../compiled-reads/root-list.js";
 import { dayBounds } from "./followups.js";
 import { createTask, finishTask, updateTask } from "./service.js";
 
@@ -95,26 +96,33 @@ const MyTasksScope = builder.enumType("MyTasksScope", {
   } as const,
 });
 
+type TaskListArgs = { filter?: typeof TaskFilter.$inferInput | null; orderBy?: typeof TaskOrder.$inferInput | null };
+
 builder.queryFields((t) => ({
   tasks: t.prismaConnection({
     type: "Task",
     cursor: "id",
     args: { filter: t.arg({ type: TaskFilter }), orderBy: t.arg({ type: TaskOrder }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.task.count({ where: taskWhere(authed(ctx), args.filter) }),
-    resolve: (query, _r, args, ctx) => {
-      const direction = args.orderBy?.direction === "DESC" ? "desc" : "asc";
-      const column = args.orderBy?.field === "CREATED_AT" ? "createdAt" : "dueAt";
-      return ctx.prisma.task.findMany({ ...selection(query), where: taskWhere(authed(ctx), args.filter), orderBy: [{ [column]: direction }, { id: direction }] });
-    },
+    ...rootList<TaskListArgs>({
+      model: "Task",
+      where: (args, ctx) => taskWhere(authed(ctx), args.filter),
+      orderBy: (args) => {
+        const direction = args.orderBy?.direction === "DESC" ? "desc" : "asc";
+        const column = args.orderBy?.field === "CREATED_AT" ? "createdAt" : "dueAt";
+        return [{ [column]: direction }, { id: direction }];
+      },
+    }),
   }),
   myTasks: t.prismaConnection({
     type: "Task",
     cursor: "id",
     description: "The caller's open tasks for today, overdue or upcoming",
     args: { scope: t.arg({ type: MyTasksScope, required: true }) },
-    totalCount: async (_c, args, ctx) => ctx.prisma.task.count({ where: await myTasksWhere(authed(ctx), args.scope) }),
-    resolve: async (query, _r, args, ctx) =>
-      ctx.prisma.task.findMany({ ...selection(query), where: await myTasksWhere(authed(ctx), args.scope), orderBy: [{ dueAt: "asc" }, { id: "asc" }] }),
+    ...rootList<{ scope: "TODAY" | "OVERDUE" | "UPCOMING" }>({
+      model: "Task",
+      where: (args, ctx) => myTasksWhere(authed(ctx), args.scope),
+      orderBy: () => [{ dueAt: "asc" }, { id: "asc" }],
+    }),
   }),
 }));
 

@@ -43,6 +43,8 @@ export async function startTestServer(
     // Test files sign up many organizations from one address; rate-limit tests lower these again.
     RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
     RATE_LIMIT_EXPENSIVE_PER_MINUTE: "100000",
+    // Every compiled query of every test is also run through Pothos and must match (src/compiled-reads).
+    COMPILED_READS_VERIFY: "1",
     ...process.env,
     NODE_ENV: "test",
     REDIS_URL: process.env.TEST_REDIS_URL ?? "",

@@ -1,0 +1,96 @@
+import { complexityFromQuery } from "@pothos/plugin-complexity";
+import { getVariableValues } from "graphql/execution/values.js";
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
+import { NotCompilable } from "./sql.js";
+import { planOperation, type OperationPlan } from "./plan.js";
+import { renderOperation, type PageLimits } from "./render.js";
+
+export interface CompiledReadOptions {
+  limits: PageLimits;
+  /** The Pothos scope-auth loader, so scopes mean exactly what they mean on the Pothos path. */
+  scopesFor(ctx: Context): Record<string, boolean>;
+  /** The Pothos complexity limits, checked here because no root resolver runs on the compiled path. */
+  complexityLimit(ctx: Context): { complexity: number; depth: number; breadth: number };
+  onResult(path: "compiled" | "fallback"): void;
+  /** Run Pothos as well and answer an error when the results differ: every query of the test suite is a check. */
+  verify?: boolean;
+}
+
+/**
+ * Runs queries made only of plain fields as one SQL statement that builds the response JSON, and everything else
+ * through normal Pothos execution. Plans are cached per parsed document (Yoga caches the parse). Must be the last
+ * plugin, so every check before execution (rate limits, subscription limits) has already run.
+ */
+export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> {
+  const plans = new WeakMap<DocumentNode, Map<string, OperationPlan | null>>();
+
+  const planFor = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined) => {
+    let byName = plans.get(document);
+    if (!byName) plans.set(document, (byName = new Map()));
+    const key = operationName ?? "";
+    if (!byName.has(key)) {
+      try {
+        byName.set(key, planOperation(schema, document, operationName));
+      } catch (error) {
+        if (!(error instanceof NotCompilable)) throw error;
+        byName.set(key, null);
+      }
+    }
+    return byName.get(key)!;
+  };
+
+  const tryCompiled = async (args: ExecutionArgs): Promise<ExecutionResult | undefined> => {
+    const ctx = args.contextValue as Context;
+    if (!ctx.viewer) return undefined; // the Pothos path answers UNAUTHENTICATED
+    const plan = planFor(args.schema, args.document, args.operationName);
+    if (!plan) return undefined;
+    const scopes = options.scopesFor(ctx);
+    if (!plan.scopes.every((anyOf) => anyOf.some((scope) => scopes[scope]))) return undefined;
+    const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+    if (coerced.errors) return undefined;
+    if (exceedsLimits(ctx, args.schema, plan, args.variableValues, options.complexityLimit(ctx))) return undefined; // Pothos reports it
+    let statement: { sql: string; params: unknown[] };
+    try {
+      statement = await renderOperation(plan, coerced.coerced, ctx, options.limits);
+    } catch (error) {
+      // A filter that throws (a malformed id…) is reported by the Pothos path, typed, like any other input error.
+      ctx.log.debug({ reason: String(error) }, "compiled read declined at run time");
+      return undefined;
+    }
+    const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params);
+    return { data: rows[0]!.data };
+  };
+
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (executionArgs) => {
+        const result = await tryCompiled(executionArgs);
+        options.onResult(result ? "compiled" : "fallback");
+        if (!result) return executeFn(executionArgs);
+        if (options.verify) return verified(result, (await executeFn(executionArgs)) as ExecutionResult, executionArgs);
+        return result;
+      });
+    },
+  };
+}
+
+function verified(compiled: ExecutionResult, reference: ExecutionResult, args: ExecutionArgs): ExecutionResult {
+  const a = JSON.stringify(compiled);
+  const b = JSON.stringify({ data: reference.data, ...(reference.errors ? { errors: reference.errors } : {}) });
+  if (a === b) return compiled;
+  (args.contextValue as Context).log.error({ compiled: a, pothos: b }, "compiled read differs from Pothos");
+  return { errors: [new GraphQLError("Compiled read differs from Pothos", { extensions: { code: "COMPILED_READ_MISMATCH", compiled: a, pothos: b } })] };
+}
+
+function exceedsLimits(
+  ctx: Context,
+  schema: GraphQLSchema,
+  plan: OperationPlan,
+  variables: ExecutionArgs["variableValues"],
+  max: { complexity: number; depth: number; breadth: number },
+): boolean {
+  const { complexity, depth, breadth } = complexityFromQuery(plan.document, { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> });
+  return complexity > max.complexity || depth > max.depth || breadth > max.breadth;
+}
