@@ -36,7 +36,36 @@ export interface OperationPlan {
 
 export type RootPlan =
   | { kind: "typename"; value: string }
+  | { kind: "node"; field: GraphQLField<unknown, unknown>; node: FieldNode; byType: NodePlans }
   | { kind: "list"; field: GraphQLField<unknown, unknown>; node: FieldNode; spec: RootListSpec; connection: ConnectionPlan };
+
+/** `node(id:)`: the concrete type is known only from the id, so each type's plan is made on first use. */
+export class NodePlans {
+  private readonly plans = new Map<string, { object: ObjectPlan; scopes: string[][] } | null>();
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly nodes: readonly FieldNode[],
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+  ) {}
+
+  for(type: GraphQLObjectType): { object: ObjectPlan; scopes: string[][] } | null {
+    if (!this.plans.has(type.name)) {
+      const model = modelMeta((type.extensions as { pothosPrismaModel?: string }).pothosPrismaModel ?? "");
+      const idField = type.getFields().id?.extensions as { globalIdColumn?: string } | undefined;
+      let plan: { object: ObjectPlan; scopes: string[][] } | null = null;
+      if (model?.tenant && idField?.globalIdColumn) {
+        try {
+          const planner = new Planner(this.schema, this.fragments, false);
+          plan = { object: planner.object(type, this.nodes, model), scopes: planner.scopes };
+        } catch (error) {
+          if (!(error instanceof NotCompilable)) throw error;
+        }
+      }
+      this.plans.set(type.name, plan);
+    }
+    return this.plans.get(type.name)!;
+  }
+}
 
 export interface ObjectPlan {
   model: ModelMeta;
@@ -74,7 +103,7 @@ export function planOperation(schema: GraphQLSchema, document: DocumentNode, ope
   if (!operation || operation.operation !== "query") throw new NotCompilable("not a single query operation");
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const planner = new Planner(fragments);
+  const planner = new Planner(schema, fragments);
   const query = schema.getQueryType()!;
   planner.requireScopes(query.extensions);
   const roots: OperationPlan["roots"] = [];
@@ -85,6 +114,11 @@ export function planOperation(schema: GraphQLSchema, document: DocumentNode, ope
       continue;
     }
     const field = query.getFields()[name];
+    if (field && name === "node" && getNamedType(field.type)?.name === "Node") {
+      planner.requireScopes(field.extensions);
+      roots.push({ key, plan: { kind: "node", field, node: nodes[0]!, byType: new NodePlans(schema, nodes, fragments) } });
+      continue;
+    }
     const spec = field && rootListSpec(field);
     if (!field || !spec) throw new NotCompilable(`Query.${name}`);
     planner.requireScopes(field.extensions);
@@ -98,7 +132,12 @@ export function planOperation(schema: GraphQLSchema, document: DocumentNode, ope
 
 class Planner {
   readonly scopes: string[][] = [];
-  constructor(private readonly fragments: Record<string, FragmentDefinitionNode>) {}
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    /** Below a concrete field every fragment must match its type; under node(id:) others simply do not apply. */
+    private readonly concreteTypesOnly = true,
+  ) {}
 
   /** graphql-js field collection for one concrete type: fragments inlined, same response keys merged in order. */
   collect(type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
@@ -116,8 +155,11 @@ class Planner {
         const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments[selection.name.value] : selection;
         if (!fragment) throw new NotCompilable("unknown fragment");
         if (fragment.directives?.length) throw new NotCompilable("directives");
-        if (fragment.typeCondition && fragment.typeCondition.name.value !== type.name) throw new NotCompilable("fragment on another type");
-        visit(fragment.selectionSet);
+        const condition = fragment.typeCondition?.name.value;
+        if (!condition || condition === type.name || type.getInterfaces().some((i) => i.name === condition)) visit(fragment.selectionSet);
+        // `... on Task` inside node(id:) of a Client does not apply to this row; anything else is not compiled.
+        else if (!this.concreteTypesOnly && isObjectType(this.schema.getType(condition))) continue;
+        else throw new NotCompilable("fragment on another type");
       }
     };
     for (const set of sets) visit(set);

@@ -3,6 +3,7 @@ import { getVariableValues } from "graphql/execution/values.js";
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
+import { isTransientDatabaseError } from "../db/transient-errors.js";
 import { NotCompilable } from "./sql.js";
 import { planOperation, type OperationPlan } from "./plan.js";
 import { renderOperation, type PageLimits } from "./render.js";
@@ -53,14 +54,21 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     if (exceedsLimits(ctx, args.schema, plan, args.variableValues, options.complexityLimit(ctx))) return undefined; // Pothos reports it
     let statement: { sql: string; params: unknown[] };
     try {
-      statement = await renderOperation(plan, coerced.coerced, ctx, options.limits);
+      statement = await renderOperation(plan, coerced.coerced, ctx, options.limits, scopes, args.schema);
     } catch (error) {
       // A filter that throws (a malformed id…) is reported by the Pothos path, typed, like any other input error.
       ctx.log.debug({ reason: String(error) }, "compiled read declined at run time");
       return undefined;
     }
-    const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params);
-    return { data: rows[0]!.data };
+    try {
+      const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params);
+      return { data: rows[0]!.data };
+    } catch (error) {
+      if (isTransientDatabaseError(error) || options.verify) throw error;
+      // A statement the compiler got wrong is a bug to fix, not the caller's problem: answer through Pothos.
+      ctx.log.error({ err: error, sql: statement.sql }, "compiled read failed; answered through Pothos");
+      return undefined;
+    }
   };
 
   return {

@@ -1,9 +1,10 @@
 import { parsePrismaCursor } from "@pothos/plugin-prisma";
 import { getArgumentValues } from "graphql/execution/values.js";
-import type { FieldNode, GraphQLField } from "graphql";
+import { isObjectType, type FieldNode, type GraphQLField, type GraphQLSchema } from "graphql";
+import { decodeId } from "../graphql/global-id.js";
 import type { Context } from "../context.js";
-import type { ConnectionPlan, FieldPlan, Join, ObjectPlan, OperationPlan } from "./plan.js";
-import type { ModelMeta } from "./model-meta.js";
+import type { ConnectionPlan, FieldPlan, Join, ObjectPlan, OperationPlan, RootPlan } from "./plan.js";
+import { idColumn, type ModelMeta } from "./model-meta.js";
 import { NotCompilable, SqlParams, col, cursorSql, ident, orderColumns, orderSql, whereSql, type PrismaOrderBy, type PrismaWhere } from "./sql.js";
 
 export interface PageLimits {
@@ -29,14 +30,23 @@ const MAX_JSON_ARGS = 100; // json_build_object takes at most 100 arguments
  * because page sizes, filters and cursors come from the variables. Throws NotCompilable for what only the
  * Pothos path handles (it then reports the error or the edge case exactly as it always did).
  */
-export async function renderOperation(plan: OperationPlan, variables: Record<string, unknown>, ctx: Context, limits: PageLimits) {
+export async function renderOperation(
+  plan: OperationPlan,
+  variables: Record<string, unknown>,
+  ctx: Context,
+  limits: PageLimits,
+  scopes: Record<string, boolean>,
+  schema: GraphQLSchema,
+) {
   const r = new Renderer(variables, ctx, limits);
-  const organization = r.params.add(ctx.viewer!.organizationId);
-  r.organization = organization;
   const parts: string[] = [];
   for (const { key, plan: root } of plan.roots) {
     if (root.kind === "typename") {
       parts.push(`'${key}', '${root.value}'::text`);
+      continue;
+    }
+    if (root.kind === "node") {
+      parts.push(`'${key}', ${r.node(root, scopes, schema)}`);
       continue;
     }
     const args = r.args(root.field, root.node);
@@ -66,7 +76,7 @@ function rootPage(args: Record<string, unknown>, limits: PageLimits): Omit<PageQ
 
 class Renderer {
   readonly params = new SqlParams();
-  organization = "";
+  private organizationParam: string | undefined;
   private aliases = 0;
   constructor(
     private readonly variables: Record<string, unknown>,
@@ -78,12 +88,32 @@ class Renderer {
     return getArgumentValues(field, node, this.variables);
   }
 
+  node(root: Extract<RootPlan, { kind: "node" }>, scopes: Record<string, boolean>, schema: GraphQLSchema): string {
+    const { id } = this.args(root.field, root.node) as { id: string };
+    let decoded: { typename: string; id: string };
+    try {
+      decoded = decodeId(id);
+    } catch {
+      throw new NotCompilable("malformed id");
+    }
+    const type = schema.getType(decoded.typename);
+    const plan = isObjectType(type) ? root.byType.for(type) : null;
+    if (!plan) throw new NotCompilable(`node of type ${decoded.typename}`);
+    if (!plan.scopes.every((anyOf) => anyOf.some((scope) => scopes[scope]))) throw new NotCompilable("scopes");
+    const t = this.alias();
+    const model = plan.object.model;
+    // As tenantNode's findUnique: the id within the caller's organization; another organization's id reads as null.
+    return `(SELECT ${this.object(plan.object, t)} FROM ${ident(model.name)} ${t} WHERE ${col(t, idColumn(model)!)} = ${this.params.add(decoded.id)} AND ${this.tenant(t)})`;
+  }
+
   private alias(): string {
     return `t${++this.aliases}`;
   }
 
-  private tenant(model: ModelMeta, alias: string): string {
-    return `${col(alias, "organizationId")} = ${this.organization}`;
+  /** Every table the statement reads is limited to the caller's organization (one parameter, added on first use). */
+  private tenant(alias: string): string {
+    this.organizationParam ??= this.params.add(this.ctx.viewer!.organizationId);
+    return `${col(alias, "organizationId")} = ${this.organizationParam}`;
   }
 
   object(plan: ObjectPlan, alias: string): string {
@@ -122,7 +152,7 @@ class Renderer {
   }
 
   private joinSql(join: Join, parent: string, child: string): string {
-    return `${col(child, join.childColumn)} = ${col(parent, join.parentColumn)} AND ${this.tenant(join.target, child)}`;
+    return `${col(child, join.childColumn)} = ${col(parent, join.parentColumn)} AND ${this.tenant(child)}`;
   }
 
   private relation(plan: Extract<FieldPlan, { kind: "relation" }>, alias: string): string {
@@ -165,7 +195,7 @@ class Renderer {
     const limit = page.take - 1;
     const filtered = (extra: string) =>
       `SELECT ${c}.*, row_number() OVER (ORDER BY ${orderSql(c, order)}) AS "__n" FROM ${ident(model.name)} ${c} ` +
-      `WHERE ${parentCondition(c)} AND ${this.tenant(model, c)} AND ${whereSql(model, c, page.where, this.params)} AND ${extra}`;
+      `WHERE ${parentCondition(c)} AND ${this.tenant(c)} AND ${whereSql(model, c, page.where, this.params)} AND ${extra}`;
     // Each row gets its position "__n"; the page is the `take` rows from position "__s" on.
     let rows: string;
     const cursor = page.cursor && Object.entries(page.cursor)[0];
@@ -192,7 +222,7 @@ class Renderer {
         case "totalCount": {
           const t = this.alias();
           const where = whereSql(model, t, page.where, this.params);
-          return `'${key}', (SELECT count(*)::int FROM ${ident(model.name)} ${t} WHERE ${parentCondition(t)} AND ${this.tenant(model, t)} AND ${where})`;
+          return `'${key}', (SELECT count(*)::int FROM ${ident(model.name)} ${t} WHERE ${parentCondition(t)} AND ${this.tenant(t)} AND ${where})`;
         }
         case "edges": {
           const edge = part.fields.map((f) =>
