@@ -1,4 +1,4 @@
-// The load test's nested read, written for each target, and a normal form to check they return the same page.
+// The load test's reads, written for each target, and a normal form to check they return the same data.
 
 export const PAGE_QUERIES = {
   api: `query Page {
@@ -23,6 +23,22 @@ export const PAGE_QUERIES = {
   }`,
   raw: "",
 };
+
+/** The client card: one client with its contacts, timeline, orders and open tasks. */
+export const CARD_QUERY = `query Card($id: ID!) {
+  node(id: $id) { ... on Client {
+    id name phone email website stageEnteredAt stage { name } owner { name }
+    employments(current: true, first: 10) { edges { node { title isDecisionMaker contact { fullName phones } } } }
+    activities(first: 20) { totalCount edges { node { type body occurredAt author { name } } } }
+    orders(first: 10) { edges { node { number amount invoicedAt paidAt } } }
+    tasks(status: OPEN, first: 10) { edges { node { title dueAt } } }
+  } }
+}`;
+
+/** A manager's upcoming tasks with each task's client and the client's owner. */
+export const MY_TASKS_QUERY = `query MyTasks {
+  myTasks(scope: UPCOMING, first: 50) { edges { node { id title dueAt client { name owner { name } } } } }
+}`;
 
 export type Page = Array<{ id: string; name: string; stage: string; owner: string; contacts: string[]; tasks: string[] }>;
 

@@ -1,11 +1,12 @@
 // Load-test fixture: a fresh crm_bench_load database with one organization, 20 managers and a head of sales,
-// and 10,000 clients, each in a pipeline stage with an owner, two contacts (employments) and three open tasks.
+// and 10,000 clients, each in a pipeline stage with an owner, two contacts (employments), three open tasks and a done
+// one, five activities and two orders (one paid).
 import { recreateDatabase, MANAGERS } from "../scale-data.js";
 import { openDatabase } from "../../src/db/database.js";
 import { applyMigrations } from "../../src/db/migrate.js";
 import { provisionOrganization } from "../../src/organizations/provision.js";
 
-export async function seedLoadData(url: string, clients: number): Promise<{ organizationId: string; headId: string }> {
+export async function seedLoadData(url: string, clients: number): Promise<{ organizationId: string; headId: string; managerId: string; cardClientId: string }> {
   await recreateDatabase(url);
   const db = await openDatabase(url);
   try {
@@ -38,10 +39,19 @@ export async function seedLoadData(url: string, clients: number): Promise<{ orga
       INSERT INTO "Task" (id, "organizationId", "assigneeId", "clientId", type, title, "dueAt", status, "completedAt")
       SELECT gen_random_uuid(), '${org}', n."ownerId", n.id, 'CALL', 'Done call', now() - interval '3 days', 'DONE', now() - interval '3 days'
       FROM numbered n;
+      INSERT INTO "Activity" (id, "organizationId", "clientId", "authorId", type, body, "occurredAt")
+      SELECT gen_random_uuid(), '${org}', n.id, n."ownerId", 'CALL', 'Talked to the buyer, round ' || k, now() - make_interval(days => k)
+      FROM numbered n CROSS JOIN generate_series(0, 4) k;
+      INSERT INTO "Order" (id, "organizationId", "clientId", number, amount, "invoicedAt", "paidAt", "createdAt")
+      SELECT gen_random_uuid(), '${org}', n.id, 'INV-' || n.rn || '-' || k, 1000 + (n.rn % 97) * 10.5, now() - make_interval(days => 30 * k + 5),
+             CASE WHEN k > 0 THEN now() - make_interval(days => 30 * k) END, now() - make_interval(days => 30 * k + 5)
+      FROM numbered n CROSS JOIN generate_series(0, 1) k;
       ANALYZE;
     `);
     const [head] = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE role = 'HEAD_OF_SALES' AND "organizationId" = $1`, [org]);
-    return { organizationId: org, headId: head!.id };
+    const [manager] = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE role = 'MANAGER' AND "organizationId" = $1 ORDER BY email LIMIT 1`, [org]);
+    const [card] = await db.query<{ id: string }>(`SELECT id FROM "Client" WHERE "organizationId" = $1 ORDER BY name LIMIT 1 OFFSET 1234`, [org]);
+    return { organizationId: org, headId: head!.id, managerId: manager!.id, cardClientId: card!.id };
   } finally {
     await db.close();
   }
