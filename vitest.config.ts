@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
+    // The subscription memory test measures the heap after a forced collection.
+    poolOptions: { forks: { execArgv: ["--expose-gc"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

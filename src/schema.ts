@@ -20,5 +20,7 @@ import "./tasks/schema.js";
 import "./tasks/rules-schema.js";
 import "./tasks/subscriptions.js";
 import { builder } from "./graphql/builder.js";
+import { timeRootFields } from "./observability/root-field-timing.js";
 
 export const schema = builder.toSchema({ sortSchema: true });
+timeRootFields(schema);

@@ -39,10 +39,12 @@ export interface TokenVerifier {
  */
 export function createTokenVerifier(config: Config["jwt"]): TokenVerifier {
   const jwks = config.external ? createRemoteJWKSet(new URL(config.external.jwksUrl)) : undefined;
+  // Imported once: handing jose the raw secret would import an HMAC key on every request.
+  const key = crypto.subtle.importKey("raw", new Uint8Array(config.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, config.secret, {
+        const { payload } = await jwtVerify(token, await key, {
           algorithms: OWN_ALGORITHMS,
           issuer: config.issuer,
           audience: config.audience,

@@ -38,6 +38,8 @@ export const builder = new SchemaBuilder<{
     defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
   },
   scopeAuth: {
+    // Type scopes run once when an object is resolved, not as a wrapper around each of its fields.
+    runScopesOnType: true,
     authScopes: (ctx) => ({
       authenticated: ctx.viewer !== null,
       headOfSales: ctx.viewer?.role === "HEAD_OF_SALES" || ctx.viewer?.role === "ADMIN",

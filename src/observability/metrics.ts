@@ -50,6 +50,13 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     }),
+    rootFieldDuration: new Histogram({
+      name: "graphql_root_field_duration_seconds",
+      help: "Time in each Query and Mutation root field resolver (operations answered by the compiled read path run none)",
+      labelNames: ["field"] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     readPaths: new Counter({
       name: "graphql_read_path_total",
       help: "Executed operations by path: compiled to one SQL statement, or Pothos field by field",

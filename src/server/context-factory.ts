@@ -8,7 +8,7 @@ export function createContextFactory(services: AppServices, verifier: TokenVerif
   return async function contextFor(token: string | undefined, clientIp: string | undefined): Promise<Context> {
     if (!token) return { ...services, viewer: null, clientIp };
     try {
-      return { ...services, viewer: await authenticate(token, verifier, services.prisma), clientIp };
+      return { ...services, viewer: await authenticate(token, verifier, services.sql), clientIp };
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         throw new GraphQLError(`Unauthenticated: ${error.message}`, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });

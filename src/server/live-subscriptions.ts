@@ -11,34 +11,9 @@ export function createLiveSubscriptions() {
     onSubscribe: () => ({
       onSubscribeResult: ({ result, setResult }) => {
         if (!isAsyncIterable(result)) return;
-        const inner = result[Symbol.asyncIterator]();
-        let stop!: () => void;
-        const stopped = new Promise<IteratorResult<never>>((resolve) => {
-          stop = () => resolve({ done: true, value: undefined as never });
-        });
-        const forget = () => {
-          stop();
-          stops.delete(end);
-        };
-        const end = () => {
-          forget();
-          void inner.return?.()?.catch(() => {});
-        };
-        stops.add(end);
-        setResult({
-          next: () => Promise.race([inner.next(), stopped]),
-          return: (value?: unknown) => {
-            forget();
-            return inner.return ? inner.return(value) : Promise.resolve({ done: true, value });
-          },
-          throw: (error?: unknown) => {
-            forget();
-            return inner.throw ? inner.throw(error) : Promise.reject(error);
-          },
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        } as AsyncGenerator<never>);
+        const stream = endable(result[Symbol.asyncIterator](), () => stops.delete(stream.end));
+        stops.add(stream.end);
+        setResult(stream.iterator);
       },
     }),
   };
@@ -49,6 +24,58 @@ export function createLiveSubscriptions() {
       const count = stops.size;
       for (const end of [...stops]) end();
       return count;
+    },
+  };
+}
+
+/**
+ * Wraps an iterator so `end()` finishes it at once, even while a `next()` is waiting for an event. Only the one
+ * pending call listens for the end: racing every `next()` against one long-lived "ended" promise would add a
+ * reaction to it per event, which lives as long as the subscription.
+ */
+export function endable<T>(inner: AsyncIterator<T>, onFinish: () => void) {
+  let ended = false;
+  let endPending: (() => void) | undefined;
+  const finish = () => {
+    ended = true;
+    endPending?.();
+    endPending = undefined;
+    onFinish();
+  };
+  const iterator = {
+    next: () => {
+      if (ended) return Promise.resolve({ done: true, value: undefined } as IteratorResult<T>);
+      return new Promise<IteratorResult<T>>((resolve, reject) => {
+        endPending = () => resolve({ done: true, value: undefined });
+        inner.next().then(
+          (result) => {
+            endPending = undefined;
+            resolve(result);
+          },
+          (error: unknown) => {
+            endPending = undefined;
+            reject(error);
+          },
+        );
+      });
+    },
+    return: (value?: unknown) => {
+      finish();
+      return inner.return ? inner.return(value) : Promise.resolve({ done: true, value } as IteratorResult<T>);
+    },
+    throw: (error?: unknown) => {
+      finish();
+      return inner.throw ? inner.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncGenerator<T>;
+  return {
+    iterator,
+    end: () => {
+      finish();
+      void inner.return?.()?.catch(() => {});
     },
   };
 }
