@@ -156,14 +156,21 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** CPU of every PostgreSQL process on this machine (the server is local), in clock ticks. */
+/**
+ * CPU of the local PostgreSQL server, in clock ticks: every live postgres process, plus what exited backends
+ * used (the postmaster's cutime + cstime), so connections that come and go are still counted.
+ */
 function postgresTicks(): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (!readFileSync(`/proc/${entry}/comm`, "utf8").startsWith("postgres")) continue;
-      total += cpuTicks(Number(entry));
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+      const parent = Number(fields[1]);
+      const parentIsPostgres = readFileSync(`/proc/${parent}/comm`, "utf8").startsWith("postgres");
+      if (!parentIsPostgres) total += Number(fields[13]) + Number(fields[14]); // the postmaster: its reaped children
     } catch {
       // the process ended between listing and reading
     }

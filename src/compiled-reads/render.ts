@@ -5,7 +5,7 @@ import { decodeId } from "../graphql/global-id.js";
 import type { Context } from "../context.js";
 import type { ConnectionPlan, FieldPlan, Join, ObjectPlan, OperationPlan, RootPlan } from "./plan.js";
 import { idColumn, type ModelMeta } from "./model-meta.js";
-import { NotCompilable, SqlParams, col, cursorSql, ident, orderColumns, orderSql, whereSql, type PrismaOrderBy, type PrismaWhere } from "./sql.js";
+import { NotCompilable, SqlParams, col, cursorSql, ident, orderColumns, orderSql, whereSql, type OrderColumn, type PrismaOrderBy, type PrismaWhere } from "./sql.js";
 
 export interface PageLimits {
   defaultSize: number;
@@ -193,14 +193,19 @@ class Renderer {
     const order = orderColumns(model, page.orderBy);
     if (!order.length) throw new NotCompilable("connection without an order");
     const limit = page.take - 1;
-    const filtered = (extra: string) =>
-      `SELECT ${c}.*, row_number() OVER (ORDER BY ${orderSql(c, order)}) AS "__n" FROM ${ident(model.name)} ${c} ` +
-      `WHERE ${parentCondition(c)} AND ${this.tenant(c)} AND ${whereSql(model, c, page.where, this.params)} AND ${extra}`;
-    // Each row gets its position "__n"; the page is the `take` rows from position "__s" on.
-    let rows: string;
     const cursor = page.cursor && Object.entries(page.cursor)[0];
     if (cursor && (typeof cursor[1] !== "string" || !UUID.test(cursor[1]))) throw new NotCompilable("cursor is not an id");
-    if (cursor && (nested || order.some((o) => !o.field.isRequired))) {
+    const inMemoryCursor = !!cursor && (nested || order.some((o) => !o.field.isRequired));
+    const where = (alias: string, extra: string) =>
+      `WHERE ${parentCondition(alias)} AND ${this.tenant(alias)} AND ${whereSql(model, alias, page.where, this.params)} AND ${extra}`;
+    const pageInfoNeedsRows = plan.fields.some(({ part }) => part.kind === "pageInfo" && part.fields.some((f) => f.name !== "hasPreviousPage" && f.name !== "__typename"));
+    if (!inMemoryCursor && !pageInfoNeedsRows) return this.plainPage(plan, model, c, order, page, where);
+
+    const filtered = (extra: string) =>
+      `SELECT ${c}.*, row_number() OVER (ORDER BY ${orderSql(c, order)}) AS "__n" FROM ${ident(model.name)} ${c} ${where(c, extra)}`;
+    // Each row gets its position "__n"; the page is the `take` rows from position "__s" on.
+    let rows: string;
+    if (inMemoryCursor) {
       const [key, value] = cursor;
       // Where SQL cannot page (a nested list, or a nullable sort column), Prisma pages from a cursor in memory:
       // it filters with cursorSql, finds the cursor row among the results (none if the filter excludes it, e.g.
@@ -214,22 +219,15 @@ class Renderer {
       rows = `SELECT *, ${page.skip + 1} AS "__s" FROM (${filtered(condition)} ORDER BY ${orderSql(c, order)} LIMIT ${page.take} OFFSET ${page.skip}) ${c}`;
     }
     const inPage = `${c}."__n" < ${c}."__s" + ${limit}`;
-    const cursorOf = `replace(encode(convert_to('GPC:S:' || ${col(c, "id")}::text, 'UTF8'), 'base64'), E'\\n', '')`;
+    const cursorOf = cursorExpression(c);
     const parts = plan.fields.map(({ key, part }) => {
       switch (part.kind) {
         case "typename":
           return `'${key}', '${part.value}'::text`;
-        case "totalCount": {
-          const t = this.alias();
-          const where = whereSql(model, t, page.where, this.params);
-          return `'${key}', (SELECT count(*)::int FROM ${ident(model.name)} ${t} WHERE ${parentCondition(t)} AND ${this.tenant(t)} AND ${where})`;
-        }
-        case "edges": {
-          const edge = part.fields.map((f) =>
-            f.part === "cursor" ? `'${f.key}', ${cursorOf}` : f.part === "node" ? `'${f.key}', ${this.object(plan.object, c)}` : `'${f.key}', '${f.value}'::text`,
-          );
-          return `'${key}', coalesce(json_agg(json_build_object(${edge.join(", ")}) ORDER BY ${c}."__n") FILTER (WHERE ${inPage}), '[]'::json)`;
-        }
+        case "totalCount":
+          return `'${key}', ${this.totalCount(model, page, where)}`;
+        case "edges":
+          return `'${key}', coalesce(json_agg(${this.edge(plan, part, c)} ORDER BY ${c}."__n") FILTER (WHERE ${inPage}), '[]'::json)`;
         case "pageInfo": {
           const fields = part.fields.map(({ key: k, name }) => {
             if (name === "hasNextPage") return `'${k}', count(*) = ${page.take}`;
@@ -245,4 +243,45 @@ class Renderer {
     // GROUP BY (): exactly one row even over an empty page, whether or not a part aggregates.
     return `(SELECT json_build_object(${parts.join(", ")}) FROM (${rows}) ${c} GROUP BY ())`;
   }
+
+  /**
+   * The common page: no cursor to find in memory and no page info that needs the row after the page, so the
+   * page is a plain ORDER BY … LIMIT and no row positions are computed.
+   */
+  private plainPage(plan: ConnectionPlan, model: ModelMeta, c: string, order: OrderColumn[], page: PageQuery, where: (alias: string, extra: string) => string): string {
+    let rows: string | undefined;
+    const parts = plan.fields.map(({ key, part }) => {
+      switch (part.kind) {
+        case "typename":
+          return `'${key}', '${part.value}'::text`;
+        case "totalCount":
+          return `'${key}', ${this.totalCount(model, page, where)}`;
+        case "edges": {
+          const condition = page.cursor ? cursorSql(model, c, order, page.cursor, this.params) : "TRUE";
+          rows ??= `SELECT * FROM ${ident(model.name)} ${c} ${where(c, condition)} ORDER BY ${orderSql(c, order)} LIMIT ${page.take - 1} OFFSET ${page.skip}`;
+          return `'${key}', coalesce(json_agg(${this.edge(plan, part, c)} ORDER BY ${orderSql(c, order)}), '[]'::json)`;
+        }
+        case "pageInfo":
+          return `'${key}', json_build_object(${part.fields.map(({ key: k, name }) => (name === "hasPreviousPage" ? `'${k}', ${page.after}` : `'${k}', 'PageInfo'::text`)).join(", ")})`;
+      }
+    });
+    return rows ? `(SELECT json_build_object(${parts.join(", ")}) FROM (${rows}) ${c})` : `json_build_object(${parts.join(", ")})`;
+  }
+
+  private totalCount(model: ModelMeta, page: PageQuery, where: (alias: string, extra: string) => string): string {
+    const t = this.alias();
+    return `(SELECT count(*)::int FROM ${ident(model.name)} ${t} ${where(t, "TRUE")})`;
+  }
+
+  private edge(plan: ConnectionPlan, part: Extract<ConnectionPlan["fields"][number]["part"], { kind: "edges" }>, c: string): string {
+    const fields = part.fields.map((f) =>
+      f.part === "cursor" ? `'${f.key}', ${cursorExpression(c)}` : f.part === "node" ? `'${f.key}', ${this.object(plan.object, c)}` : `'${f.key}', '${f.value}'::text`,
+    );
+    return `json_build_object(${fields.join(", ")})`;
+  }
+}
+
+/** Pothos' cursor for an `id` column: base64("GPC:S:<id>"). */
+function cursorExpression(alias: string): string {
+  return `replace(encode(convert_to('GPC:S:' || ${col(alias, "id")}::text, 'UTF8'), 'base64'), E'\\n', '')`;
 }
