@@ -41,6 +41,8 @@ export interface Config {
   drainTimeoutMs: number;
   /** Answer plain-field queries with one compiled SQL statement (src/compiled-reads); off runs every query through Pothos. */
   compiledReads: boolean;
+  /** Execute a subscription event once per user, document and variables, not once per subscriber. */
+  sharedSubscriptionEvents: boolean;
   /** Also run every compiled query through Pothos and fail it when the two differ (tests; doubles the work). */
   compiledReadsVerify: boolean;
 }
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     drainTimeoutMs: int(env, "DRAIN_TIMEOUT_MS", 10000),
     compiledReads: flag(env.COMPILED_READS, true),
     compiledReadsVerify: flag(env.COMPILED_READS_VERIFY, false),
+    sharedSubscriptionEvents: flag(env.SHARED_SUBSCRIPTION_EVENTS, true),
     ...overrides,
   };
 }

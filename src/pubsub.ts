@@ -8,6 +8,8 @@ export type CrmTopics = {
   "client:changed": [organizationId: string, payload: { clientId: string; kind: string }];
   "reactivation:added": [organizationId: string, payload: { entryId: string; assigneeId: string }];
   "reminder:due": [organizationId: string, payload: { taskId: string; assigneeId: string; firedAt: string }];
+  /** The same reminders, per assignee (`${organizationId}:${assigneeId}`): a manager's sockets hear only their own. */
+  "reminder:due:assignee": [organizationAndAssignee: string, payload: { taskId: string; assigneeId: string; firedAt: string }];
   "task:escalated": [organizationId: string, payload: { escalationId: string; taskId: string; managerId: string }];
 };
 

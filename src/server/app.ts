@@ -26,6 +26,7 @@ import { checkReadiness } from "./health.js";
 import { createHttpHandler } from "./http-handler.js";
 import { maskUnexpectedErrors } from "./mask-errors.js";
 import { createLiveSubscriptions } from "./live-subscriptions.js";
+import { useSharedSubscriptionEvents } from "./shared-subscription-events.js";
 import { compiledReadPlugins, graphqlPlugins } from "./plugins.js";
 import { attachGraphqlWs } from "./ws.js";
 
@@ -83,7 +84,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
     landingPage: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
-    plugins: graphqlPlugins(config, metrics, subscriptionSlots, [liveSubscriptions.plugin, ...compiledReadPlugins(config, metrics)]),
+    plugins: graphqlPlugins(config, metrics, subscriptionSlots, [
+      liveSubscriptions.plugin,
+      ...(config.sharedSubscriptionEvents ? [useSharedSubscriptionEvents()] : []),
+      ...compiledReadPlugins(config, metrics),
+    ]),
     maskedErrors: { maskError: maskUnexpectedErrors(log, config.production) },
     context: async ({ request, req, wsContext }) =>
       wsContext ?? contextFor(tokenFromRequest(request), clientAddress(req, config.trustProxy)),

@@ -47,11 +47,9 @@ export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> 
       return rows;
     }, { maxWait: 10_000, timeout: 30_000 }); // under a burst of connections the pool can be busy for a moment
     for (const row of batch) {
-      services.pubsub.publish("reminder:due", row.organizationId, {
-        taskId: row.taskId,
-        assigneeId: row.assigneeId,
-        firedAt: new Date(row.firedAt).toISOString(),
-      });
+      const event = { taskId: row.taskId, assigneeId: row.assigneeId, firedAt: new Date(row.firedAt).toISOString() };
+      services.pubsub.publish("reminder:due", row.organizationId, event); // team watchers
+      services.pubsub.publish("reminder:due:assignee", `${row.organizationId}:${row.assigneeId}`, event);
     }
     fired.push(...batch);
     if (batch.length < BATCH) return fired;

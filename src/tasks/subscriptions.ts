@@ -49,8 +49,10 @@ function remindersFor(ctx: Context, args: { assigneeId?: string | null; team?: b
   }
   const scope: Prisma.TaskWhereInput = { organizationId: viewer.organizationId, ...(watched ? { assigneeId: watched } : {}) };
   return catchUpThenLive<ReminderEvent>({
-    live: ctx.pubsub.subscribe("reminder:due", viewer.organizationId),
-    accept: (e) => watched === null || e.assigneeId === watched,
+    // One user's reminders come on their own topic, so no socket filters the whole organization's stream.
+    live: watched === null
+      ? ctx.pubsub.subscribe("reminder:due", viewer.organizationId)
+      : ctx.pubsub.subscribe("reminder:due:assignee", `${viewer.organizationId}:${watched}`),
     keyOf: (e) => `${e.taskId}@${Date.parse(e.firedAt)}`,
     backlog: async () =>
       (
