@@ -1,11 +1,20 @@
-// Benchmark: fan-out of one due reminder to N concurrent graphql-ws subscribers (default 1k, 5k, 10k).
-// The API runs as a separate process (npm start on PostgreSQL), so its memory is measured alone.
-// Usage: npx tsx bench/fanout.ts [1000 5000 10000]   (BENCH_DATABASE_URL to change the target; it is recreated)
+// Benchmark: fan-out of due reminders to N concurrent graphql-ws subscribers (default 1k, 5k, 10k), spread over
+// 100 managers: each round fires one task per manager at once, so every socket gets its user's reminder, with the
+// task loaded (title, due time, client). The API runs as a separate process (PostgreSQL), so its memory is its own.
+// Usage: npx tsx bench/fanout.ts [1000 5000 10000]   (BENCH_DATABASE_URL to change the target; it is recreated;
+// BENCH_API_ENV="SHARED_SUBSCRIPTION_EVENTS=0" to measure per-subscriber execution)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createClient, type Client } from "graphql-ws";
+import pg from "pg";
 import WebSocket from "ws";
+import { issueToken } from "../src/auth/tokens.js";
+import { loadConfig } from "../src/config.js";
 import { recreateDatabase } from "./scale-data.js";
+
+const USERS = 100;
+const JWT_SECRET = "bench-secret-0123456789abcdef0123456789";
+const SUBSCRIPTION = `subscription { reminderDue { id firedAt task { id title dueAt client { name } } } }`;
 
 const url = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/crm_bench_fanout";
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
@@ -14,33 +23,40 @@ const PORT = 4555;
 const HTTP = `http://127.0.0.1:${PORT}/graphql`;
 
 await recreateDatabase(url);
-const server = spawn("npx", ["tsx", "src/main.ts"], {
-  env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), SEED_DEMO: "1", REMINDER_TICK_MS: "100", REDIS_URL: "" },
+// Plain node (no npx in between), so signals and /proc figures are the API's own; BENCH_NODE_ARGS e.g. --cpu-prof.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
+  env: {
+    ...process.env, DATABASE_URL: url, PORT: String(PORT), SEED_DEMO: "1", REMINDER_TICK_MS: "100", REDIS_URL: "", JWT_SECRET,
+    SUBSCRIPTIONS_PER_USER: "1000",
+    ...Object.fromEntries((process.env.BENCH_API_ENV ?? "").split(/\s+/).filter(Boolean).map((kv) => kv.split("="))),
+  },
   stdio: ["ignore", "pipe", "inherit"],
 });
 let serverPid = 0;
 await new Promise<void>((resolve) => {
   server.stdout.on("data", (chunk: Buffer) => {
-    if (chunk.toString().includes("CRM GraphQL API on")) resolve();
+    if (chunk.toString().includes("seeded demo data")) resolve();
   });
 });
-// npx → tsx → node: the API is the newest node process whose parent chain leads to us.
 const rssOf = () => {
-  serverPid ||= findServerPid(server.pid!);
+  serverPid ||= server.pid!;
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serverPid}/status`, "utf8"))![1]) * 1024;
 };
 
-async function gql(query: string, variables: Record<string, unknown> = {}, token?: string) {
-  const res = await fetch(HTTP, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as any;
-}
 
-const login = await gql(`mutation { login(input: { email: "manager1@demo.example", password: "demo-password" }) { ... on LoginPayload { session { token } } } }`);
-const token: string = login.data.login.session.token;
+// 100 managers in the demo organization, each with a client for their tasks; tokens signed like the API's own.
+const db = new pg.Client({ connectionString: url });
+await db.connect();
+const { rows: [org] } = await db.query<{ id: string }>(`SELECT "organizationId" AS id FROM "User" WHERE email = 'admin@demo.example'`);
+const { rows: users } = await db.query<{ id: string }>(
+  `INSERT INTO "User" (id, "organizationId", email, name, role) SELECT gen_random_uuid(), $1, 'fan' || g || '@bench.test', 'Fan ' || g, 'MANAGER'
+   FROM generate_series(1, ${USERS}) g RETURNING id`, [org!.id]);
+const { rows: clientRows } = await db.query<{ id: string }>(
+  `INSERT INTO "Client" (id, "organizationId", name, "ownerId", "updatedAt") SELECT gen_random_uuid(), $1, 'Fan client ' || u.ord, u.id, now()
+   FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, ord) RETURNING id`, [org!.id, users.map((u) => u.id)]);
+const jwt = loadConfig({ NODE_ENV: "production", JWT_SECRET }).jwt;
+const tokens = await Promise.all(users.map((u) => issueToken(jwt, { userId: u.id, organizationId: org!.id, role: "MANAGER" })));
 
 console.log("| subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection |");
 console.log("|---|---|---|---|---|---|");
@@ -59,13 +75,13 @@ for (const n of SIZES) {
     const client = createClient({
       url: HTTP.replace("http", "ws"),
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
+      connectionParams: { authorization: `Bearer ${tokens[i % USERS]}` },
       lazy: false,
       retryAttempts: 0,
       on: { connected: () => void connected++, error: () => void failed++ },
     });
     clients.push(client);
-    client.subscribe({ query: `subscription { reminderDue { id firedAt } }` }, {
+    client.subscribe({ query: SUBSCRIPTION }, {
       next: (m: any) => {
         if (!m.data?.reminderDue) return;
         const firedAt = Date.parse(m.data.reminderDue.firedAt);
@@ -84,31 +100,22 @@ for (const n of SIZES) {
   await new Promise((r) => setTimeout(r, 1000)); // subscriptions registered, memory settled
   const rssAfter = rssOf();
   benchStart = Date.now();
-  await gql(`mutation($d: DateTime!) { createTask(input: { title: "Fan-out", type: CALL, dueAt: $d }) { __typename } }`, { d: new Date().toISOString() }, token);
+  // One task per manager, due now: the scheduler fires all of them in one tick.
+  await db.query(
+    `INSERT INTO "Task" (id, "organizationId", "assigneeId", "clientId", type, title, "dueAt")
+     SELECT gen_random_uuid(), $1, u.id, c.id, 'CALL', 'Fan-out', now() AT TIME ZONE 'UTC'
+     FROM unnest($2::uuid[], $3::uuid[]) AS x(uid, cid) JOIN "User" u ON u.id = x.uid JOIN "Client" c ON c.id = x.cid`,
+    [org!.id, users.map((u) => u.id), clientRows.map((c) => c.id)]);
   await Promise.race([allDelivered, new Promise((r) => setTimeout(r, 60_000))]);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   console.log(`| ${n} | ${pct(0.5)} | ${pct(0.99)} | ${latencies[latencies.length - 1]} | ${latencies.length}/${subscribed} (${failed} failed to connect) | ${((rssAfter - rssBefore) / n / 1024).toFixed(1)} KiB |`);
   await Promise.all(clients.map((c) => c.dispose()));
-  // Complete the task so the next round's subscribers do not catch it up.
+  // Finish the tasks so the next round's subscribers do not catch them up.
   await new Promise((r) => setTimeout(r, 1000));
-  const open = await gql(`{ myTasks(scope: OVERDUE) { edges { node { id version } } } }`, {}, token);
-  for (const e of open.data.myTasks.edges) await gql(`mutation($id: ID!, $v: Int!) { completeTask(input: { id: $id, expectedVersion: $v }) { __typename } }`, { id: e.node.id, v: e.node.version }, token);
+  await db.query(`UPDATE "Task" SET status = 'DONE', "completedAt" = now() WHERE title = 'Fan-out' AND status = 'OPEN'`);
 }
-// npx does not forward signals to the API process: stop it directly, then leave.
-process.kill(findServerPid(server.pid!), "SIGTERM");
+await db.end();
+server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
 process.exit(0);
-
-function findServerPid(root: number): number {
-  const children = (pid: number): number[] => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  let pid = root;
-  for (let next = children(pid); next.length; next = children(pid)) pid = next[next.length - 1]!;
-  return pid;
-}

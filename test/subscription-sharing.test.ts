@@ -76,7 +76,7 @@ describe("subscription events executed once per audience", () => {
 
     // Reminders for every manager of both organizations, published to both instances as the scheduler does.
     const client = await prisma.client.create({ data: { organizationId: orgs[0]!.organizationId, name: "Shared Client" } });
-    const events = [];
+    const events: Array<{ organizationId: string; payload: { taskId: string; assigneeId: string; firedAt: string } }> = [];
     for (const org of orgs) {
       for (const manager of org.managers) {
         const assigneeId = decodeId(manager.userId).id;
