@@ -51,7 +51,11 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     if (!plan.scopes.every((anyOf) => anyOf.some((scope) => scopes[scope]))) return undefined;
     const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
     if (coerced.errors) return undefined;
-    if (exceedsLimits(ctx, args.schema, plan, args.variableValues, options.complexityLimit(ctx))) return undefined; // Pothos reports it
+    try {
+      if (exceedsLimits(ctx, args.schema, plan, args.variableValues, options.complexityLimit(ctx))) return undefined; // Pothos reports it
+    } catch {
+      return undefined; // an argument the cost calculation cannot map (a malformed id): Pothos reports it, with its path
+    }
     let statement: { sql: string; params: unknown[] };
     try {
       statement = await renderOperation(plan, coerced.coerced, ctx, options.limits, scopes, args.schema);

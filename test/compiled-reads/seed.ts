@@ -73,6 +73,20 @@ export async function seedOrganization(prisma: PrismaClient, organizationId: str
       },
     });
   }
+  // Money prints without trailing zeros on the Pothos path ("9000.00" is "9000"): amounts that test it.
+  for (let i = 0; i < 30; i++) {
+    const invoiced = maybe(new Date(base + i * 86_400_000));
+    await prisma.order.create({
+      data: {
+        organizationId,
+        clientId: pick(clients),
+        number: maybe(`INV-${i}`),
+        amount: pick(["9000.00", "0.10", "12345.5", "1", "999999999999.99", "0"]),
+        invoicedAt: invoiced,
+        paidAt: invoiced && rand() < 0.5 ? new Date(invoiced.getTime() + 3_600_000) : null,
+      },
+    });
+  }
   for (let i = 0; i < 40; i++) {
     await prisma.activity.create({
       data: { organizationId, clientId: pick(clients), authorId: maybe(pick(users)), type: pick(["NOTE", "CALL", "MEETING"] as const), body: `b${i}` },
