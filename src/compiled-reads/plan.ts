@@ -76,9 +76,16 @@ export type FieldPlan =
   | { kind: "typename"; value: string }
   | { kind: "globalId"; typeName: string; column: string }
   | { kind: "column"; column: string; format: "plain" | "datetime" | "decimal" }
+  | { kind: "expression"; sql: CompiledSql }
   | { kind: "relation"; join: Join; list: boolean; field: GraphQLField<unknown, unknown>; node: FieldNode; object: ObjectPlan }
   | { kind: "count"; join: Join; where: unknown }
   | { kind: "connection"; join: Join; field: GraphQLField<unknown, unknown>; node: FieldNode; connection: ConnectionPlan };
+
+/**
+ * A computed scalar's SQL twin, declared next to its resolver as `extensions: { compiledSql }`. It must compute
+ * exactly what the resolver computes; the differential test holds the two to that.
+ */
+export type CompiledSql = (sql: { column(name: string): string; param(value: unknown): string; ctx: import("../context.js").Context }) => string;
 
 export type Join = { target: ModelMeta; parentColumn: string; childColumn: string };
 
@@ -208,6 +215,9 @@ class Planner {
     if (typeof ext.globalIdColumn === "string") {
       if (ext.globalIdColumn !== idColumn(model)) throw new NotCompilable(`${model.name} node id is not its primary key`);
       return { kind: "globalId", typeName: type.name, column: ext.globalIdColumn };
+    }
+    if (typeof ext.compiledSql === "function" && !field.args.length && (isScalarType(named) || isEnumType(named))) {
+      return { kind: "expression", sql: ext.compiledSql as CompiledSql };
     }
     if (typeof ext.pothosExposedField === "string") {
       if (field.args.length) throw new NotCompilable("exposed field with arguments");

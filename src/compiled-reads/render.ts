@@ -134,6 +134,8 @@ class Renderer {
         // Prisma's Decimal prints without trailing zeros ("9000.00" is "9000").
         if (plan.format === "decimal") return `trim_scale(${col(alias, plan.column)})::text`;
         return col(alias, plan.column);
+      case "expression":
+        return `(${plan.sql({ column: (name) => col(alias, name), param: (value) => this.params.add(value), ctx: this.ctx })})`;
       case "relation":
         return this.relation(plan, alias);
       case "count": {

@@ -1,5 +1,6 @@
 import { selection } from "../shared/selection.js";
 import { rootList } from "../compiled-reads/root-list.js";
+import type { CompiledSql } from "../compiled-reads/plan.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
@@ -44,7 +45,11 @@ builder.prismaNode("Employment", {
     directPhone: t.exposeString("directPhone", { nullable: true }),
     startedAt: t.expose("startedAt", { type: "DateTime" }),
     endedAt: t.expose("endedAt", { type: "DateTime", nullable: true }),
-    current: t.boolean({ select: { endedAt: true }, resolve: (e) => e.endedAt === null }),
+    current: t.boolean({
+      select: { endedAt: true },
+      resolve: (e) => e.endedAt === null,
+      extensions: { compiledSql: (({ column }) => `${column("endedAt")} IS NULL`) satisfies CompiledSql },
+    }),
   }),
 });
 

@@ -7,8 +7,12 @@ import { SortDirection } from "../clients/filters.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
 import { rootList } from "../compiled-reads/root-list.js";
+import type { CompiledSql } from "../compiled-reads/plan.js";
 import { dayBounds } from "./followups.js";
 import { createTask, finishTask, updateTask } from "./service.js";
+
+/** `overdue` for the compiled read path (src/compiled-reads): the resolver's rule, in SQL. */
+const overdueSql: CompiledSql = ({ column, param, ctx }) => `${column("status")} = 'OPEN' AND ${column("dueAt")} < ${param(ctx.clock.now())}`;
 
 export const TaskTypeEnum = builder.enumType("TaskType", {
   values: ["CALL", "FOLLOW_UP", "MEETING", "PAYMENT_CHASE", "REACTIVATION_CALL", "EMAIL", "OTHER"] as const,
@@ -30,6 +34,7 @@ builder.prismaNode("Task", {
     overdue: t.boolean({
       select: { status: true, dueAt: true },
       resolve: (task, _a, ctx) => task.status === "OPEN" && task.dueAt < ctx.clock.now(),
+      extensions: { compiledSql: overdueSql },
     }),
     assignee: t.relation("assignee"),
     creator: t.relation("creator", { nullable: true }),

@@ -118,7 +118,8 @@ const FIXED: Array<[string, string, (ids: string[]) => Record<string, unknown>]>
       contacts: employments(first: 5) { edges { node { startedAt endedAt contact { id fullName phones emails employments { title client { name } } } } } } }`, () => ({})],
   ["my day", `{ myTasks(scope: TODAY) { totalCount edges { node { title type dueAt status client { name } assignee { name role } } } }
     overdue: myTasks(scope: OVERDUE, first: 2) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, () => ({})],
-  ["falls back: a computed field", `{ tasks(first: 5) { edges { node { title overdue } } } }`, () => ({})],
+  ["computed fields with an SQL twin", `{ tasks(first: 50) { edges { node { title status dueAt overdue } } } clients(first: 20) { edges { node { employments { edges { node { current endedAt } } } } } } }`, () => ({})],
+  ["falls back: a computed field", `{ clients(first: 5) { edges { node { name daysSinceLastPurchase abcOffer { class } } } } }`, () => ({})],
   ["client card by node(id:)", `query($id: ID!) { node(id: $id) { __typename id ... on Client { name phone stage { name } owner { name }
       employments(current: true, first: 10) { edges { node { title isDecisionMaker contact { fullName phones } } } }
       activities(first: 20) { totalCount edges { node { type body occurredAt author { name } } } }
