@@ -29,6 +29,8 @@ export interface OperationPlan {
   fragments: Record<string, FragmentDefinitionNode>;
   /** Just this operation and the fragments, for Pothos' complexity calculation (which takes the first operation). */
   document: DocumentNode;
+  /** The root fields Pothos answers, as their own operation; undefined when everything compiles. */
+  pothosDocument?: DocumentNode;
   /** Scope alternatives every part of the selection needs (each entry: any one of its scopes). */
   scopes: string[][];
   roots: Array<{ key: string; plan: RootPlan }>;
@@ -36,6 +38,8 @@ export interface OperationPlan {
 
 export type RootPlan =
   | { kind: "typename"; value: string }
+  /** Answered by Pothos, from `pothosDocument`. */
+  | { kind: "pothos" }
   | { kind: "node"; field: GraphQLField<unknown, unknown>; node: FieldNode; byType: NodePlans }
   | { kind: "list"; field: GraphQLField<unknown, unknown>; node: FieldNode; spec: RootListSpec; connection: ConnectionPlan };
 
@@ -114,27 +118,49 @@ export function planOperation(schema: GraphQLSchema, document: DocumentNode, ope
   const query = schema.getQueryType()!;
   planner.requireScopes(query.extensions);
   const roots: OperationPlan["roots"] = [];
+  // Root fields Pothos must run are split off when they are plain fields of the operation (no root fragments):
+  // the rest still compiles, and the two answers are merged in the operation's key order.
+  const splittable = operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && !s.directives?.length);
+  const pothos: FieldNode[] = [];
   for (const [key, nodes] of planner.collect(query, [operation.selectionSet])) {
-    const name = nodes[0]!.name.value;
-    if (name === "__typename") {
-      roots.push({ key, plan: { kind: "typename", value: query.name } });
-      continue;
+    const rootPlanner = new Planner(schema, fragments);
+    try {
+      roots.push({ key, plan: planRoot(rootPlanner, schema, query, nodes, fragments) });
+      planner.scopes.push(...rootPlanner.scopes);
+    } catch (error) {
+      if (!(error instanceof NotCompilable) || !splittable) throw error;
+      roots.push({ key, plan: { kind: "pothos" } });
+      pothos.push(...nodes);
     }
-    const field = query.getFields()[name];
-    if (field && name === "node" && getNamedType(field.type)?.name === "Node") {
-      planner.requireScopes(field.extensions);
-      roots.push({ key, plan: { kind: "node", field, node: nodes[0]!, byType: new NodePlans(schema, nodes, fragments) } });
-      continue;
-    }
-    const spec = field && rootListSpec(field);
-    if (!field || !spec) throw new NotCompilable(`Query.${name}`);
-    planner.requireScopes(field.extensions);
-    const model = modelMeta(spec.model);
-    if (!model?.tenant) throw new NotCompilable(`model ${spec.model}`);
-    roots.push({ key, plan: { kind: "list", field, node: nodes[0]!, spec, connection: planner.connection(field, nodes, model) } });
   }
+  if (roots.every((r) => r.plan.kind === "pothos" || r.plan.kind === "typename")) throw new NotCompilable("no root field compiles");
   const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
-  return { operation, fragments, document: single, scopes: planner.scopes, roots };
+  const pothosDocument: DocumentNode | undefined = pothos.length
+    ? { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: pothos } }, ...Object.values(fragments)] }
+    : undefined;
+  return { operation, fragments, document: single, pothosDocument, scopes: planner.scopes, roots };
+}
+
+function planRoot(
+  planner: Planner,
+  schema: GraphQLSchema,
+  query: GraphQLObjectType,
+  nodes: FieldNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): RootPlan {
+  const name = nodes[0]!.name.value;
+  if (name === "__typename") return { kind: "typename", value: query.name };
+  const field = query.getFields()[name];
+  if (field && name === "node" && getNamedType(field.type)?.name === "Node") {
+    planner.requireScopes(field.extensions);
+    return { kind: "node", field, node: nodes[0]!, byType: new NodePlans(schema, nodes, fragments) };
+  }
+  const spec = field && rootListSpec(field);
+  if (!field || !spec) throw new NotCompilable(`Query.${name}`);
+  planner.requireScopes(field.extensions);
+  const model = modelMeta(spec.model);
+  if (!model?.tenant) throw new NotCompilable(`model ${spec.model}`);
+  return { kind: "list", field, node: nodes[0]!, spec, connection: planner.connection(field, nodes, model) };
 }
 
 class Planner {

@@ -42,7 +42,7 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     return byName.get(key)!;
   };
 
-  const tryCompiled = async (args: ExecutionArgs): Promise<ExecutionResult | undefined> => {
+  const tryCompiled = async (args: ExecutionArgs): Promise<{ plan: OperationPlan; result: ExecutionResult } | undefined> => {
     const ctx = args.contextValue as Context;
     if (!ctx.viewer) return undefined; // the Pothos path answers UNAUTHENTICATED
     const plan = planFor(args.schema, args.document, args.operationName);
@@ -66,9 +66,11 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     }
     try {
       const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params);
-      return { data: rows[0]!.data };
+      return { plan, result: { data: rows[0]!.data } };
     } catch (error) {
-      if (isTransientDatabaseError(error) || options.verify) throw error;
+      // The database away for a moment: Pothos tries again and, if it is still away, answers 503 as it always does.
+      if (isTransientDatabaseError(error)) return undefined;
+      if (options.verify) throw error;
       // A statement the compiler got wrong is a bug to fix, not the caller's problem: answer through Pothos.
       ctx.log.error({ err: error, sql: statement.sql }, "compiled read failed; answered through Pothos");
       return undefined;
@@ -78,9 +80,12 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn(async (executionArgs) => {
-        const result = await tryCompiled(executionArgs);
-        options.onResult(result ? "compiled" : "fallback");
-        if (!result) return executeFn(executionArgs);
+        const compiled = await tryCompiled(executionArgs);
+        options.onResult(compiled ? "compiled" : "fallback");
+        if (!compiled) return executeFn(executionArgs);
+        const result = compiled.plan.pothosDocument
+          ? merge(compiled.plan, compiled.result, (await executeFn({ ...executionArgs, document: compiled.plan.pothosDocument })) as ExecutionResult)
+          : compiled.result;
         if (options.verify) return verified(result, (await executeFn(executionArgs)) as ExecutionResult, executionArgs);
         return result;
       });
@@ -88,9 +93,20 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
   };
 }
 
+/** The compiled root fields and the ones Pothos ran, in the operation's key order; Pothos' errors keep their paths. */
+function merge(plan: OperationPlan, compiled: ExecutionResult, pothos: ExecutionResult): ExecutionResult {
+  if (!pothos.data) return pothos; // a non-null root field failed: the whole data is null, as graphql-js would answer
+  const data: Record<string, unknown> = {};
+  for (const { key, plan: root } of plan.roots) data[key] = root.kind === "pothos" ? pothos.data[key] : compiled.data![key];
+  return pothos.errors ? { errors: pothos.errors, data } : { data };
+}
+
 function verified(compiled: ExecutionResult, reference: ExecutionResult, args: ExecutionArgs): ExecutionResult {
-  const a = JSON.stringify(compiled);
-  const b = JSON.stringify({ data: reference.data, ...(reference.errors ? { errors: reference.errors } : {}) });
+  // The database went away between the two runs: nothing to compare, answer as Pothos did (503, retryable).
+  if (reference.errors?.some((e) => isTransientDatabaseError(e.originalError ?? e))) return reference;
+  const canonical = (r: ExecutionResult) => JSON.stringify({ data: r.data, ...(r.errors ? { errors: r.errors } : {}) });
+  const a = canonical(compiled);
+  const b = canonical(reference);
   if (a === b) return compiled;
   (args.contextValue as Context).log.error({ compiled: a, pothos: b }, "compiled read differs from Pothos");
   return { errors: [new GraphQLError("Compiled read differs from Pothos", { extensions: { code: "COMPILED_READ_MISMATCH", compiled: a, pothos: b } })] };

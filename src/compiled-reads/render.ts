@@ -41,6 +41,7 @@ export async function renderOperation(
   const r = new Renderer(variables, ctx, limits);
   const parts: string[] = [];
   for (const { key, plan: root } of plan.roots) {
+    if (root.kind === "pothos") continue;
     if (root.kind === "typename") {
       parts.push(`'${key}', '${root.value}'::text`);
       continue;

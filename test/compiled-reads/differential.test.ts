@@ -119,6 +119,10 @@ const FIXED: Array<[string, string, (ids: string[]) => Record<string, unknown>]>
   ["my day", `{ myTasks(scope: TODAY) { totalCount edges { node { title type dueAt status client { name } assignee { name role } } } }
     overdue: myTasks(scope: OVERDUE, first: 2) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, () => ({})],
   ["computed fields with an SQL twin", `{ tasks(first: 50) { edges { node { title status dueAt overdue } } } clients(first: 20) { edges { node { employments { edges { node { current endedAt } } } } } } }`, () => ({})],
+  ["split: compiled roots and Pothos roots in one operation", `query($id: ID!) { me { name role } clients(first: 3) { totalCount edges { node { name } } }
+    organization { name } node(id: $id) { id } stageReadiness(clientId: $id) { __typename } tasks(first: 2) { edges { node { title overdue } } } }`,
+    (ids) => ({ id: encodeId("Client", ids[0]!) })],
+  ["split: a Pothos root that fails", `{ clients(first: 1) { edges { node { name } } } a: node(id: "bad") { id } me { name } }`, () => ({})],
   ["falls back: a computed field", `{ clients(first: 5) { edges { node { name daysSinceLastPurchase abcOffer { class } } } } }`, () => ({})],
   ["client card by node(id:)", `query($id: ID!) { node(id: $id) { __typename id ... on Client { name phone stage { name } owner { name }
       employments(current: true, first: 10) { edges { node { title isDecisionMaker contact { fullName phones } } } }

@@ -138,6 +138,8 @@ export function generateQuery(schema: GraphQLSchema, rand: Rand, pools: Pools): 
     const text = connectionText(field, type, 0, extra);
     roots.push(i > 0 ? `r${i}: ${text}` : text);
   }
+  // Root fields that only Pothos answers, beside the compiled ones: the operation is split and merged.
+  if (rand() < 0.3) roots.splice(Math.floor(rand() * (roots.length + 1)), 0, pick(["me { id name role }", "organization { name timezone }", "pipelines { name }"]));
   const header = definitions.length ? `(${definitions.join(", ")})` : "";
   return { query: `query Generated${header} { ${roots.join(" ")} }\n${fragments.join("\n")}`, variables };
 }
