@@ -11,6 +11,7 @@ import { PAGE_SQL } from "./raw-floor.js";
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/crm_bench_load";
 const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: "bench-secret-0123456789abcdef0123456789", DATABASE_URL, SEED_DEMO: "0", BACKGROUND_JOBS: "0", LOG_LEVEL: "warn" });
 const app = await buildApp({ config });
+const pothosApp = await buildApp({ config: { ...config, compiledReads: false }, database: app.database });
 const prisma = app.database.prisma;
 const head = await prisma.user.findFirstOrThrow({ where: { role: "HEAD_OF_SALES" } });
 const org = head.organizationId;
@@ -25,14 +26,19 @@ async function time(label: string, run: () => Promise<unknown>, extra = "") {
 
 console.log("| step | ms per request | notes |\n|---|---:|---|");
 const before = app.database.statementCount();
-const page = () =>
-  app.fetch(new Request("http://bench/graphql", {
+const page = (target = app) => () =>
+  target.fetch(new Request("http://bench/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: PAGE_QUERIES.api }),
   })).then((r) => r.text());
-await page();
-await time("whole API request (auth, GraphQL, Prisma, JSON)", page, `${app.database.statementCount() - before} SQL statements`);
+const statementsOf = async (run: () => Promise<unknown>) => {
+  const before = app.database.statementCount();
+  await run();
+  return app.database.statementCount() - before;
+};
+await time("whole API request, compiled read path (auth, GraphQL, one SQL statement, JSON)", page(), `${await statementsOf(page())} SQL statements`);
+await time("whole API request, through Pothos (COMPILED_READS=0)", page(pothosApp), `${await statementsOf(page(pothosApp))} SQL statements`);
 await time("Prisma only: findMany with the API's includes", () => prisma.client.findMany({
   where: { organizationId: org }, orderBy: [{ name: "asc" }, { id: "asc" }], take: 51,
   include: { stage: true, owner: true, employments: { where: { endedAt: null }, include: { contact: true } }, tasks: { where: { status: "OPEN" } } },
@@ -49,4 +55,5 @@ const raw = new pg.Client({ connectionString: DATABASE_URL });
 await raw.connect();
 await time("raw SQL: the floor's one statement", () => raw.query(PAGE_SQL, [org]), "JSON built in PostgreSQL");
 await raw.end();
+await pothosApp.stop();
 await app.stop();

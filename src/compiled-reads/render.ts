@@ -226,9 +226,8 @@ class Renderer {
     const parts = plan.fields.map(({ key, part }) => {
       switch (part.kind) {
         case "typename":
-          return `'${key}', '${part.value}'::text`;
         case "totalCount":
-          return `'${key}', ${this.totalCount(model, page, where)}`;
+          return this.connectionConstant(key, part, model, where);
         case "edges":
           return `'${key}', coalesce(json_agg(${this.edge(plan, part, c)} ORDER BY ${c}."__n") FILTER (WHERE ${inPage}), '[]'::json)`;
         case "pageInfo": {
@@ -256,9 +255,8 @@ class Renderer {
     const parts = plan.fields.map(({ key, part }) => {
       switch (part.kind) {
         case "typename":
-          return `'${key}', '${part.value}'::text`;
         case "totalCount":
-          return `'${key}', ${this.totalCount(model, page, where)}`;
+          return this.connectionConstant(key, part, model, where);
         case "edges": {
           const condition = page.cursor ? cursorSql(model, c, order, page.cursor, this.params) : "TRUE";
           rows ??= `SELECT * FROM ${ident(model.name)} ${c} ${where(c, condition)} ORDER BY ${orderSql(c, order)} LIMIT ${page.take - 1} OFFSET ${page.skip}`;
@@ -271,9 +269,16 @@ class Renderer {
     return rows ? `(SELECT json_build_object(${parts.join(", ")}) FROM (${rows}) ${c})` : `json_build_object(${parts.join(", ")})`;
   }
 
-  private totalCount(model: ModelMeta, page: PageQuery, where: (alias: string, extra: string) => string): string {
+  /** Parts of a connection that do not depend on the page's rows: its type name and its total count. */
+  private connectionConstant(
+    key: string,
+    part: { kind: "typename"; value: string } | { kind: "totalCount" },
+    model: ModelMeta,
+    where: (alias: string, extra: string) => string,
+  ): string {
+    if (part.kind === "typename") return `'${key}', '${part.value}'::text`;
     const t = this.alias();
-    return `(SELECT count(*)::int FROM ${ident(model.name)} ${t} ${where(t, "TRUE")})`;
+    return `'${key}', (SELECT count(*)::int FROM ${ident(model.name)} ${t} ${where(t, "TRUE")})`;
   }
 
   private edge(plan: ConnectionPlan, part: Extract<ConnectionPlan["fields"][number]["part"], { kind: "edges" }>, c: string): string {
