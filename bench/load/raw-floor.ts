@@ -1,5 +1,6 @@
 // The floor: a minimal node:http + pg handler answering the load test's reads with the same JSON as the API, each
-// from one hand-written SQL statement. No GraphQL, no auth, no validation: what the database and JSON alone cost.
+// from one hand-written SQL statement, prepared once per connection. No GraphQL, no auth, no validation: what the
+// database and JSON alone cost.
 // Run: node --import tsx bench/load/raw-floor.ts (env DATABASE_URL, PORT, ORGANIZATION_ID, CARD_CLIENT_ID, MANAGER_ID)
 import { createServer } from "node:http";
 import pg from "pg";
@@ -62,15 +63,15 @@ function serve() {
   const organizationId = process.env.ORGANIZATION_ID;
   const routes: Record<string, () => Promise<string>> = {
     "/": async () => {
-      const { rows } = await pool.query(PAGE_SQL, [organizationId]);
+      const { rows } = await pool.query({ name: "page", text: PAGE_SQL, values: [organizationId] });
       return `{"data":{"clients":{"edges":${JSON.stringify(rows[0].edges)}}}}`;
     },
     "/card": async () => {
-      const { rows } = await pool.query(CARD_SQL, [process.env.CARD_CLIENT_ID, organizationId]);
+      const { rows } = await pool.query({ name: "card", text: CARD_SQL, values: [process.env.CARD_CLIENT_ID, organizationId] });
       return `{"data":${JSON.stringify(rows[0].data)}}`;
     },
     "/my-tasks": async () => {
-      const { rows } = await pool.query(MY_TASKS_SQL, [process.env.MANAGER_ID, organizationId]);
+      const { rows } = await pool.query({ name: "my-tasks", text: MY_TASKS_SQL, values: [process.env.MANAGER_ID, organizationId] });
       return `{"data":${JSON.stringify(rows[0].data)}}`;
     },
   };

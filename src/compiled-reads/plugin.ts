@@ -65,7 +65,7 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
       return undefined;
     }
     try {
-      const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params);
+      const rows = await ctx.sql.query<{ data: Record<string, unknown> }>(statement.sql, statement.params, { prepare: true });
       return { plan, result: { data: rows[0]!.data } };
     } catch (error) {
       // The database away for a moment: Pothos tries again and, if it is still away, answers 503 as it always does.

@@ -259,7 +259,8 @@ class Renderer {
           return this.connectionConstant(key, part, model, where);
         case "edges": {
           const condition = page.cursor ? cursorSql(model, c, order, page.cursor, this.params) : "TRUE";
-          rows ??= `SELECT * FROM ${ident(model.name)} ${c} ${where(c, condition)} ORDER BY ${orderSql(c, order)} LIMIT ${page.take - 1} OFFSET ${page.skip}`;
+          // Page size and offset as parameters: one statement text per document, whatever `first` asks.
+          rows ??= `SELECT * FROM ${ident(model.name)} ${c} ${where(c, condition)} ORDER BY ${orderSql(c, order)} LIMIT ${this.params.add(page.take - 1)} OFFSET ${this.params.add(page.skip)}`;
           return `'${key}', coalesce(json_agg(${this.edge(plan, part, c)} ORDER BY ${orderSql(c, order)}), '[]'::json)`;
         }
         case "pageInfo":

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -5,8 +6,14 @@ import { resolveDatabase } from "./database-url.js";
 
 export interface SqlConnection {
   exec(sql: string): Promise<void>;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `prepare`: the statement repeats (compiled reads), so a real server may keep its plan per connection. Only the
+   * first PREPARED_LIMIT distinct texts are prepared, so a stream of distinct documents cannot fill the server's memory.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: { prepare?: boolean }): Promise<T[]>;
 }
+
+const PREPARED_LIMIT = 500;
 
 export interface Database extends SqlConnection {
   prisma: PrismaClient;
@@ -66,15 +73,22 @@ export async function openDatabase(
   // A pooled connection that dies while idle (server restart, pg_terminate_backend, network) emits 'error';
   // unhandled, that would crash the process. The pool drops it and opens a fresh one on the next checkout.
   pool.on("error", (error) => options.onIdleError?.(error));
+  const prepared = new Map<string, string>();
+  const statementName = (sql: string): string | undefined => {
+    let name = prepared.get(sql);
+    if (!name && prepared.size < PREPARED_LIMIT) prepared.set(sql, (name = `p${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`));
+    return name;
+  };
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
   prisma.$on("query", () => void statements++);
   return {
     prisma,
     kind: "postgres",
     exec: async (sql) => void (await pool.query(sql)),
-    query: async <T>(sql: string, params?: unknown[]) => {
+    query: async <T>(sql: string, params?: unknown[], queryOptions?: { prepare?: boolean }) => {
       statements++;
-      return (await pool.query(sql, params)).rows as T[];
+      const name = queryOptions?.prepare ? statementName(sql) : undefined;
+      return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as T[];
     },
     withConnection: async (fn) => {
       const client = await pool.connect();
