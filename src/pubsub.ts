@@ -28,7 +28,18 @@ export function createCrmPubSub(redisUrl?: string, onRedisError: (error: Error) 
   // subscriber resubscribes by itself (ioredis autoResubscribe); errors are only reported.
   publishClient.on("error", onRedisError);
   subscribeClient.on("error", onRedisError);
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // The event target fires PUBLISH/SUBSCRIBE/UNSUBSCRIBE without awaiting them; during an outage or a shutdown they
+  // reject, which must be reported, not left as unhandled rejections (ioredis resubscribes after reconnecting).
+  // The event target uses only these three methods of its subscribe client.
+  const subscriber = {
+    on: (event: string, listener: (...args: any[]) => void) => subscribeClient.on(event, listener),
+    subscribe: (...channels: string[]) => subscribeClient.subscribe(...channels).catch(onRedisError),
+    unsubscribe: (...channels: string[]) => subscribeClient.unsubscribe(...channels).catch(onRedisError),
+  } as unknown as Redis;
+  const publisher = {
+    publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(onRedisError),
+  } as unknown as Redis;
+  const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient: subscriber });
   return Object.assign(createPubSub<CrmTopics>({ eventTarget }), {
     close: async () => {
       publishClient.disconnect();

@@ -13,6 +13,7 @@ export async function authenticate(token: string, verifier: TokenVerifier, sql: 
   const [user] = await sql.query<{ id: string; organizationId: string; role: Role }>(
     `SELECT id, "organizationId", role::text AS role FROM "User" WHERE ${column} = $1 AND active LIMIT 1`,
     [subject],
+    { prepare: true }, // the same text on every request
   );
   if (!user) throw new InvalidTokenError("unknown or inactive user");
   return { userId: user.id, organizationId: user.organizationId, role: user.role };
