@@ -7,6 +7,7 @@ import { ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { idOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
+import { rootList } from "../compiled-reads/root-list.js";
 import { parseInput } from "../shared/validate.js";
 import { recordOutcome } from "./outcome.js";
 import { organizationPolicy, purchaseStatsOf } from "./purchase-stats.js";
@@ -91,9 +92,11 @@ builder.queryField("reactivationEntries", (t) =>
     cursor: "id",
     description: "The reactivation list: clients who have not bought for longer than their usual interval",
     args: { filter: t.arg({ type: ReactivationFilter }) },
-    totalCount: (_c, args, ctx) => ctx.prisma.reactivationEntry.count({ where: entryWhere(authed(ctx), args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.reactivationEntry.findMany({ ...selection(query), where: entryWhere(authed(ctx), args.filter), orderBy: [{ openedAt: "desc" }, { id: "desc" }] }),
+    ...rootList<{ filter?: typeof ReactivationFilter.$inferInput | null }>({
+      model: "ReactivationEntry",
+      where: (args, ctx) => entryWhere(authed(ctx), args.filter),
+      orderBy: () => [{ openedAt: "desc" }, { id: "desc" }],
+    }),
   }),
 );
 

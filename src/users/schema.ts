@@ -1,4 +1,5 @@
 import { selection } from "../shared/selection.js";
+import { rootList } from "../compiled-reads/root-list.js";
 import { z } from "zod";
 import { emailSchema, passwordSchema } from "../auth/schema.js";
 import { hashPassword } from "../auth/password.js";
@@ -52,14 +53,11 @@ builder.queryFields((t) => ({
     type: "User",
     cursor: "id",
     args: { role: t.arg({ type: RoleEnum }) },
-    totalCount: (_conn, args, ctx) =>
-      ctx.prisma.user.count({ where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined } }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.user.findMany({
-        ...selection(query),
-        where: { organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined },
-        orderBy: [{ name: "asc" }, { id: "asc" }],
-      }),
+    ...rootList<{ role?: "ADMIN" | "HEAD_OF_SALES" | "MANAGER" | null }>({
+      model: "User",
+      where: (args, ctx) => ({ organizationId: ctx.viewer!.organizationId, role: args.role ?? undefined }),
+      orderBy: () => [{ name: "asc" }, { id: "asc" }],
+    }),
   }),
 }));
 

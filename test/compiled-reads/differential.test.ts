@@ -65,6 +65,10 @@ beforeAll(async () => {
       { clientId: "garbage" },
     ],
     searches: ["anna", "%", "Oleg 100", "", "zz"],
+    reactivationFilters: [
+      { status: "OPEN" }, { mine: true }, { status: "WON_BACK" },
+      { assigneeId: encodeId("User", one.users[1]!) }, { assigneeId: encodeId("User", two.users[1]!) }, { assigneeId: "garbage" },
+    ],
   };
 }, 120_000);
 

@@ -29,6 +29,7 @@ export interface Pools {
   clientFilters: unknown[];
   taskFilters: unknown[];
   searches: string[];
+  reactivationFilters: unknown[];
 }
 
 type Rand = () => number;
@@ -114,7 +115,7 @@ export function generateQuery(schema: GraphQLSchema, rand: Rand, pools: Pools): 
   const roots: string[] = [];
   const rootCount = rand() < 0.8 ? 1 : 2;
   for (let i = 0; i < rootCount; i++) {
-    const root = pick(["clients", "tasks", "myTasks", "contacts"] as const);
+    const root = pick(["clients", "tasks", "myTasks", "contacts", "users", "reactivationEntries"] as const);
     const field = query.getFields()[root]!;
     const type = getNamedType(field.type) as GraphQLObjectType;
     const extra: string[] = [];
@@ -132,6 +133,10 @@ export function generateQuery(schema: GraphQLSchema, rand: Rand, pools: Pools): 
       if (rand() < 0.5) extra.push(`orderBy: { field: ${pick(["DUE_AT", "CREATED_AT"])}, direction: ${pick(["ASC", "DESC"])} }`);
     } else if (root === "myTasks") {
       extra.push(`scope: ${pick(["TODAY", "OVERDUE", "UPCOMING"])}`);
+    } else if (root === "users") {
+      if (rand() < 0.5) extra.push(`role: ${pick(["ADMIN", "HEAD_OF_SALES", "MANAGER"])}`);
+    } else if (root === "reactivationEntries") {
+      if (rand() < 0.6) extra.push(v("filter", "ReactivationFilter", pick(pools.reactivationFilters)));
     } else if (rand() < 0.5) {
       extra.push(v("search", "String", pick(pools.searches)));
     }

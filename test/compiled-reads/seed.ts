@@ -87,6 +87,20 @@ export async function seedOrganization(prisma: PrismaClient, organizationId: str
       },
     });
   }
+  for (let i = 0; i < 12; i++) {
+    await prisma.reactivationEntry.create({
+      data: {
+        organizationId,
+        clientId: clients[i]!, // at most one open entry per client
+        assigneeId: maybe(pick(users)),
+        status: pick(["OPEN", "OPEN", "WON_BACK", "LOST"] as const),
+        lastPurchaseAt: new Date(base - i * 86_400_000),
+        expectedIntervalDays: pick(["30.00", "12.50", "7"]),
+        // Ties on openedAt, broken by id.
+        openedAt: new Date(base + Math.floor(rand() * 3) * 86_400_000),
+      },
+    });
+  }
   for (let i = 0; i < 40; i++) {
     await prisma.activity.create({
       data: { organizationId, clientId: pick(clients), authorId: maybe(pick(users)), type: pick(["NOTE", "CALL", "MEETING"] as const), body: `b${i}` },
