@@ -43,6 +43,11 @@ export type RootPlan =
   | { kind: "node"; field: GraphQLField<unknown, unknown>; node: FieldNode; byType: NodePlans }
   | { kind: "list"; field: GraphQLField<unknown, unknown>; node: FieldNode; spec: RootListSpec; connection: ConnectionPlan };
 
+/** Whether the caller's scopes satisfy every requirement a plan recorded (each one: any of its scopes). */
+export function scopesAllow(required: string[][], scopes: Record<string, boolean>): boolean {
+  return required.every((anyOf) => anyOf.some((scope) => scopes[scope]));
+}
+
 /** `node(id:)`: the concrete type is known only from the id, so each type's plan is made on first use. */
 export class NodePlans {
   private readonly plans = new Map<string, { object: ObjectPlan; scopes: string[][] } | null>();

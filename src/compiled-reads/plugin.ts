@@ -5,7 +5,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { isTransientDatabaseError } from "../db/transient-errors.js";
 import { NotCompilable } from "./sql.js";
-import { planOperation, type OperationPlan } from "./plan.js";
+import { planOperation, scopesAllow, type OperationPlan } from "./plan.js";
 import { renderOperation, type PageLimits } from "./render.js";
 
 export interface CompiledReadOptions {
@@ -48,7 +48,7 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     const plan = planFor(args.schema, args.document, args.operationName);
     if (!plan) return undefined;
     const scopes = options.scopesFor(ctx);
-    if (!plan.scopes.every((anyOf) => anyOf.some((scope) => scopes[scope]))) return undefined;
+    if (!scopesAllow(plan.scopes, scopes)) return undefined;
     const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
     if (coerced.errors) return undefined;
     try {

@@ -3,7 +3,7 @@ import { getArgumentValues } from "graphql/execution/values.js";
 import { isObjectType, type FieldNode, type GraphQLField, type GraphQLSchema } from "graphql";
 import { decodeId } from "../graphql/global-id.js";
 import type { Context } from "../context.js";
-import type { ConnectionPlan, FieldPlan, Join, ObjectPlan, OperationPlan, RootPlan } from "./plan.js";
+import { scopesAllow, type ConnectionPlan, type FieldPlan, type Join, type ObjectPlan, type OperationPlan, type RootPlan } from "./plan.js";
 import { idColumn, type ModelMeta } from "./model-meta.js";
 import { NotCompilable, SqlParams, col, cursorSql, ident, orderColumns, orderSql, whereSql, type OrderColumn, type PrismaOrderBy, type PrismaWhere } from "./sql.js";
 
@@ -38,7 +38,7 @@ export async function renderOperation(
   scopes: Record<string, boolean>,
   schema: GraphQLSchema,
 ) {
-  const r = new Renderer(variables, ctx, limits);
+  const r = new Renderer(variables, ctx);
   const parts: string[] = [];
   for (const { key, plan: root } of plan.roots) {
     if (root.kind === "pothos") continue;
@@ -82,7 +82,6 @@ class Renderer {
   constructor(
     private readonly variables: Record<string, unknown>,
     private readonly ctx: Context,
-    private readonly limits: PageLimits,
   ) {}
 
   args(field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
@@ -100,7 +99,7 @@ class Renderer {
     const type = schema.getType(decoded.typename);
     const plan = isObjectType(type) ? root.byType.for(type) : null;
     if (!plan) throw new NotCompilable(`node of type ${decoded.typename}`);
-    if (!plan.scopes.every((anyOf) => anyOf.some((scope) => scopes[scope]))) throw new NotCompilable("scopes");
+    if (!scopesAllow(plan.scopes, scopes)) throw new NotCompilable("scopes");
     const t = this.alias();
     const model = plan.object.model;
     // As tenantNode's findUnique: the id within the caller's organization; another organization's id reads as null.
@@ -119,11 +118,11 @@ class Renderer {
 
   object(plan: ObjectPlan, alias: string): string {
     if (plan.fields.length * 2 > MAX_JSON_ARGS) throw new NotCompilable("more than 50 fields in one selection");
-    const parts = plan.fields.map(({ key, plan: field }) => `'${key}', ${this.field(field, plan.model, alias)}`);
+    const parts = plan.fields.map(({ key, plan: field }) => `'${key}', ${this.field(field, alias)}`);
     return `json_build_object(${parts.join(", ")})`;
   }
 
-  private field(plan: FieldPlan, model: ModelMeta, alias: string): string {
+  private field(plan: FieldPlan, alias: string): string {
     switch (plan.kind) {
       case "typename":
         return `'${plan.value}'::text`;
@@ -145,9 +144,9 @@ class Renderer {
         return `(SELECT count(*)::int FROM ${ident(plan.join.target.name)} ${b} WHERE ${this.joinSql(plan.join, alias, b)} AND ${where})`;
       }
       case "connection": {
-        const query = this.capturedQuery(plan.field, plan.node, true) as PageQuery & { take: number };
-        if (typeof query.take !== "number" || query.take < 0) throw new NotCompilable("backward pagination");
         const args = this.args(plan.field, plan.node);
+        const query = this.capturedQuery(plan.field, args, true) as PageQuery & { take: number };
+        if (typeof query.take !== "number" || query.take < 0) throw new NotCompilable("backward pagination");
         const page: PageQuery = { ...query, skip: query.skip ?? 0, after: args.after != null };
         return this.connection(plan.connection, plan.join.target, (b) => this.joinSql(plan.join, alias, b), page, true);
       }
@@ -162,7 +161,7 @@ class Renderer {
     const b = this.alias();
     const from = `FROM ${ident(plan.join.target.name)} ${b} WHERE ${this.joinSql(plan.join, alias, b)}`;
     if (!plan.list) return `(SELECT ${this.object(plan.object, b)} ${from})`;
-    const query = (this.capturedQuery(plan.field, plan.node, false) ?? {}) as PageQuery;
+    const query = (this.capturedQuery(plan.field, this.args(plan.field, plan.node), false) ?? {}) as PageQuery;
     for (const key of Object.keys(query)) {
       if (!["where", "orderBy", "select", "include"].includes(key)) throw new NotCompilable(`list relation with ${key}`);
     }
@@ -173,10 +172,9 @@ class Renderer {
   }
 
   /** The Prisma query Pothos itself would build for this relation field (its `query` option and page args). */
-  private capturedQuery(field: GraphQLField<unknown, unknown>, node: FieldNode, connection: boolean): Record<string, any> | undefined {
+  private capturedQuery(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, connection: boolean): Record<string, any> | undefined {
     const select = (field.extensions as { pothosPrismaSelect?: unknown }).pothosPrismaSelect;
     if (typeof select !== "function") throw new NotCompilable("relation without a select plan");
-    const args = this.args(field, node);
     let captured: unknown;
     try {
       select(args, this.ctx, (query: unknown) => {

@@ -1,5 +1,6 @@
 import type { GraphQLField } from "graphql";
 import type { Context } from "../context.js";
+import { selection } from "../shared/selection.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -25,12 +26,8 @@ export function rootList<Args>(spec: RootListSpec<Args>) {
   return {
     extensions: { compiledRead: spec },
     totalCount: async (_connection: unknown, args: Args, ctx: Context) => delegate(ctx).count({ where: await spec.where(args, ctx) }),
-    resolve: async (query: object, _parent: unknown, args: Args, ctx: Context) => {
-      const select = (query as { select?: object }).select;
-      // Pothos hands `{ select: {} }` when only __typename is asked for, which Prisma rejects.
-      const narrowed = select && Object.keys(select).length === 0 ? { ...query, select: { id: true } } : query;
-      return delegate(ctx).findMany({ ...narrowed, where: await spec.where(args, ctx), orderBy: spec.orderBy(args, ctx) });
-    },
+    resolve: async (query: object, _parent: unknown, args: Args, ctx: Context) =>
+      delegate(ctx).findMany({ ...selection(query), where: await spec.where(args, ctx), orderBy: spec.orderBy(args, ctx) }),
   };
 }
 
