@@ -32,8 +32,8 @@ describe("stages and exit criteria, edited by ADMIN", () => {
     const data = await api.call(`{ pipelines { stages { key exitCriteria { id kind ... on ActivitySinceStageEntryCriterion { activityTypes outcome } } } } }`);
     const byKey = Object.fromEntries(data.pipelines[0].stages.map((s: any) => [s.key, s.exitCriteria]));
     expect(byKey.object.map((c: any) => c.id)).toEqual(["object.name", "object.website", "object.phone"]);
-    expect(byKey.contact_interest).toEqual([{ id: "contact.interest", kind: "ACTIVITY_SINCE_STAGE_ENTRY", activityTypes: ["CALL", "MEETING"], outcome: "interested" }]);
-    expect(byKey.closing.map((c: any) => c.kind)).toEqual(["ACTIVITY_SINCE_STAGE_ENTRY", "ORDER_PAID"]);
+    expect(byKey.contact_interest).toEqual([{ id: "contact.interest", kind: "ACTIVITY_SINCE_STAGE_ENTRY", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }]);
+    expect(byKey.closing.map((c: any) => c.kind)).toEqual(["ACTIVITY_SINCE_STAGE_ENTRY", "ORDER_PAID", "ACCOUNT_MANAGER_ASSIGNED"]);
     for (const key of ["won", "lost", "postponed"]) expect(byKey[key]).toEqual([]);
   });
 
@@ -54,7 +54,7 @@ describe("stages and exit criteria, edited by ADMIN", () => {
         exitCriteria: [
           { id: "ok", kind: "FIELD_FILLED", field: "EMAIL" },
           { id: "no count", kind: "DECISION_MAKERS_WITH_DIRECT_PHONE" },
-          { id: "task", kind: "OPEN_TASK_WITH_DUE_TIME", taskType: "PARTY" },
+          { id: "task", kind: "OPEN_TASK_WITH_DUE_TIME" },
         ],
       },
     });
@@ -111,14 +111,25 @@ describe("stages and exit criteria, edited by ADMIN", () => {
 
   it("createPipelineFromTemplate offers the Russian template (ADMIN only); clients can enter it", async () => {
     const create = `mutation($input: CreatePipelineFromTemplateInput!) { createPipelineFromTemplate(input: $input) {
-      __typename ... on CreatePipelineFromTemplatePayload { pipeline { id name isDefault stages { id key name kind exitCriteria { id } } } } } }`;
+      __typename ... on CreatePipelineFromTemplatePayload { pipeline { id name isDefault language activityOutcomes { value label }
+        stages { id key name kind exitCriteria { id ... on ActivitySinceStageEntryCriterion { outcome } } } } } } }`;
     const manager = await addUser(server, admin.token, "MANAGER");
     const forbidden = await api.call(create, { input: { name: "Воронка", template: "DEFAULT_RU" } }, manager.token);
     expect(forbidden.createPipelineFromTemplate.__typename).toBe("ForbiddenError");
 
     const res = await api.call(create, { input: { name: "Воронка", template: "DEFAULT_RU" } });
     const pipeline = res.createPipelineFromTemplate.pipeline;
-    expect(pipeline).toMatchObject({ name: "Воронка", isDefault: false });
+    expect(pipeline).toMatchObject({ name: "Воронка", isDefault: false, language: "RU" });
+    // The interest criterion refers to the typed outcome, and a form gets its labels in the pipeline's language.
+    expect(pipeline.stages[2].exitCriteria).toEqual([{ id: "contact.interest", outcome: "INTERESTED" }]);
+    expect(pipeline.activityOutcomes.find((o: any) => o.value === "INTERESTED").label).toBe("Заинтересован");
+    expect(pipeline.activityOutcomes.map((o: any) => o.value)).toEqual([
+      "INTERESTED", "NOT_INTERESTED", "NO_ANSWER", "CALL_BACK", "AGREED_TO_MEET", "VERBAL_AGREEMENT", "WILL_BUY_AGAIN", "CHURNED",
+    ]);
+    const english = await api.call(`{ pipelines { isDefault language activityOutcomes { value label } } activityOutcomes(language: RU) { value label } }`);
+    expect(english.pipelines[0]).toMatchObject({ isDefault: true, language: "EN" });
+    expect(english.pipelines[0].activityOutcomes[0]).toEqual({ value: "INTERESTED", label: "Interested" });
+    expect(english.activityOutcomes).toEqual(pipeline.activityOutcomes);
     expect(pipeline.stages.map((s: any) => s.name)).toEqual([
       "Объект", "Разработка лида", "Контакт/ заинтересовать", "Подготовка ко встрече", "Встреча", "Дожатие сделки",
       "Успешно реализовано", "Закрыто не реализовано", "Отложено",

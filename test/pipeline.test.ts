@@ -87,10 +87,10 @@ describe("the default template, walked through the API", () => {
 
     // 3. Contact / interest → Meeting preparation: interest recorded since entering the stage.
     expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
-    await api.logActivity(client.id, "CALL", "no answer");
-    await api.logActivity(client.id, "EMAIL", "interested");
+    await api.logActivity(client.id, "CALL", "NO_ANSWER");
+    await api.logActivity(client.id, "EMAIL", "INTERESTED");
     expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
-    await api.logActivity(client.id, "CALL", "interested");
+    await api.logActivity(client.id, "CALL", "INTERESTED");
     expect((await api.move(client.id, stages.meeting_preparation!.id)).__typename).toBe("MoveClientToStagePayload");
 
     // 4. Meeting preparation → Meeting: a meeting task with a due time.
@@ -103,11 +103,15 @@ describe("the default template, walked through the API", () => {
     await api.logActivity(client.id, "VERBAL_AGREEMENT");
     expect((await api.move(client.id, stages.closing!.id)).__typename).toBe("MoveClientToStagePayload");
 
-    // 6. Closing → Won: contract signed and an order paid.
-    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.contract_signed", "closing.order_paid"]);
+    // 6. Closing → Won: contract signed, an order paid, and the project handed to an account manager.
+    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.contract_signed", "closing.order_paid", "closing.account_manager"]);
     await api.logActivity(client.id, "CONTRACT_SIGNED");
-    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.order_paid"]);
+    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.order_paid", "closing.account_manager"]);
     await payOrder(client.id);
+    const handOver = await api.move(client.id, stages.won!.id);
+    expect(unmetIds(handOver)).toEqual(["closing.account_manager"]);
+    expect(handOver.unmet[0]).toMatchObject({ kind: "ACCOUNT_MANAGER_ASSIGNED", field: "accountManager", message: "The client must be handed over to an account manager" });
+    await api.update(client.id, { accountManagerId: admin.userId });
     const won = await api.move(client.id, stages.won!.id);
     expect(won.transition.client.stage.key).toBe("won");
 
@@ -117,9 +121,16 @@ describe("the default template, walked through the API", () => {
       "won", "closing", "meeting", "meeting_preparation", "contact_interest", "lead_development", "object",
     ]);
 
-    // Won may be reopened: back to an active stage without criteria.
-    const reopened = await api.move(client.id, stages.meeting!.id);
-    expect(reopened.transition).toMatchObject({ fromStage: { key: "won" }, toStage: { key: "meeting" } });
+    // Won may be reopened: back to an active stage without criteria. A repeat deal starts in Closing.
+    const reopened = await api.move(client.id, stages.closing!.id);
+    expect(reopened.transition).toMatchObject({ fromStage: { key: "won" }, toStage: { key: "closing" } });
+    // A new contract is signed; last deal's payment does not close this one.
+    await api.logActivity(client.id, "CONTRACT_SIGNED");
+    const repeat = await api.move(client.id, stages.won!.id);
+    expect(unmetIds(repeat)).toEqual(["closing.order_paid"]);
+    expect(repeat.unmet[0].message).toBe("An order must be paid since entering the stage");
+    await payOrder(client.id);
+    expect((await api.move(client.id, stages.won!.id)).transition.toStage.key).toBe("won");
   });
 
   it("a refused move changes nothing: same version, same stage, no history row", async () => {
@@ -152,7 +163,7 @@ describe("the default template, walked through the API", () => {
     });
     await api.move(client.id, stages.lead_development!.id);
     await api.move(client.id, stages.contact_interest!.id);
-    await api.logActivity(client.id, "MEETING", "Interested");
+    await api.logActivity(client.id, "MEETING", "INTERESTED");
     expect((await api.move(client.id, stages.lead_development!.id)).__typename).toBe("MoveClientToStagePayload"); // back: free
     await api.move(client.id, stages.contact_interest!.id);
     // The interest was logged before re-entering, so it no longer counts.
@@ -259,7 +270,7 @@ describe("the default template, walked through the API", () => {
       for (let i = 0; i < rows; i++) {
         const contact = await prisma.contact.create({ data: { organizationId, fullName: `Person ${i}`, phones: [], emails: [] } });
         await prisma.employment.create({ data: { organizationId, clientId, contactId: contact.id, isDecisionMaker: true, directPhone: "+79160000021" } });
-        await prisma.activity.create({ data: { organizationId, clientId, type: "CALL", outcome: "no answer" } });
+        await prisma.activity.create({ data: { organizationId, clientId, type: "CALL", outcome: "NO_ANSWER" } });
         await prisma.order.create({ data: { organizationId, clientId, amount: "10.00", paidAt: new Date() } });
       }
       const { version } = await api.client(client.id);

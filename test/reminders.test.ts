@@ -119,32 +119,69 @@ describe("due reminders over graphql-ws", () => {
 });
 
 describe("follow-ups", () => {
-  it("a proposal sent creates a call in 2 days; an invoice creates a payment chase repeated every 2 days until paid", async () => {
-    const { manager } = await team("Follow-ups");
+  it("a proposal sent creates a call in 2 days; an invoice is chased every 2 days until paid, one open chase at a time", async () => {
+    const { manager, head } = await team("Follow-ups");
     const { createClient } = await ok(`mutation { createClient(input: { name: "Prospect" }) { ... on CreateClientPayload { client { id } } } }`, {}, manager.token);
     const clientId = createClient.client.id;
     await ok(`mutation($c: ID!) { logActivity(input: { clientId: $c, type: PROPOSAL_SENT, body: "offer v1", occurredAt: "2026-03-02T15:00:00Z" }) { __typename } }`, { c: clientId }, manager.token);
     const tasksOf = async () =>
-      (await ok(`query($c: ID!) { node(id: $c) { ... on Client { tasks(first: 20) { edges { node { type status dueAt } } } } } }`, { c: clientId }, manager.token)).node.tasks.edges.map((e: any) => e.node);
-    expect(await tasksOf()).toEqual([{ type: "CALL", status: "OPEN", dueAt: "2026-03-04T15:00:00.000Z" }]);
+      (await ok(`query($c: ID!) { node(id: $c) { ... on Client { tasks(first: 20) { edges { node { id version type status dueAt result } } } } } }`, { c: clientId }, manager.token)).node.tasks.edges.map((e: any) => e.node);
+    expect((await tasksOf()).map((t: any) => [t.type, t.status, t.dueAt])).toEqual([["CALL", "OPEN", "2026-03-04T15:00:00.000Z"]]);
 
     const { createOrder } = await ok(`mutation($c: ID!) { createOrder(input: { clientId: $c, amount: "9000" }) { ... on CreateOrderPayload { order { id } } } }`, { c: clientId }, manager.token);
     await ok(`mutation($id: ID!) { markOrderInvoiced(input: { id: $id, expectedVersion: 1 }) { __typename } }`, { id: createOrder.order.id }, manager.token);
     const chases = async () => (await tasksOf()).filter((t: any) => t.type === "PAYMENT_CHASE");
-    expect(await chases()).toEqual([{ type: "PAYMENT_CHASE", status: "OPEN", dueAt: "2026-03-04T09:00:00.000Z" }]);
+    const summary = async () => (await chases()).map((t: any) => [t.status, t.dueAt]);
+    expect(await summary()).toEqual([["OPEN", "2026-03-04T09:00:00.000Z"]]);
 
+    // Due: the reminder fires, and the chase stays the only one.
     clock.set(new Date("2026-03-04T09:00:00Z"));
     await fireDueTasks(server.app.services);
-    expect((await chases()).map((t: any) => t.dueAt)).toEqual(["2026-03-04T09:00:00.000Z", "2026-03-06T09:00:00.000Z"]);
-    await fireDueTasks(server.app.services); // firing is idempotent: no third chase
-    expect(await chases()).toHaveLength(2);
-
-    clock.set(new Date("2026-03-05T12:00:00Z"));
-    await ok(`mutation($id: ID!) { markOrderPaid(input: { id: $id, expectedVersion: 2 }) { __typename } }`, { id: createOrder.order.id }, manager.token);
-    expect((await chases()).map((t: any) => t.status)).toEqual(["CANCELLED", "CANCELLED"]);
-    clock.set(new Date("2026-03-06T10:00:00Z"));
     await fireDueTasks(server.app.services);
-    expect(await chases()).toHaveLength(2);
+    expect(await summary()).toEqual([["OPEN", "2026-03-04T09:00:00.000Z"]]);
+
+    // Unpaid for 5 days: the first chase was missed and rolled over into the next; one open chase, not three.
+    clock.set(new Date("2026-03-07T09:00:00Z"));
+    await fireDueTasks(server.app.services);
+    expect(await summary()).toEqual([["MISSED", "2026-03-04T09:00:00.000Z"], ["OPEN", "2026-03-06T09:00:00.000Z"]]);
+
+    // "They promised to pay": done early does not end the chase while the invoice is unpaid.
+    clock.set(new Date("2026-03-07T10:00:00Z"));
+    const open = (await chases()).find((t: any) => t.status === "OPEN");
+    const done = await ok(`mutation($id: ID!, $v: Int!) { completeTask(input: { id: $id, expectedVersion: $v, result: "Promised to pay on Monday" }) { __typename } }`, { id: open.id, v: open.version }, manager.token);
+    expect(done.completeTask.__typename).toBe("CompleteTaskPayload");
+    expect(await summary()).toEqual([["MISSED", "2026-03-04T09:00:00.000Z"], ["DONE", "2026-03-06T09:00:00.000Z"], ["OPEN", "2026-03-09T10:00:00.000Z"]]);
+
+    // Paid: the open chase is closed as no longer needed, told apart from missed; nothing more is scheduled.
+    clock.set(new Date("2026-03-08T12:00:00Z"));
+    await ok(`mutation($id: ID!) { markOrderPaid(input: { id: $id, expectedVersion: 2 }) { __typename } }`, { id: createOrder.order.id }, manager.token);
+    expect((await chases()).map((t: any) => [t.status, t.result])).toEqual([
+      ["MISSED", "Not done before the next chase came due"], ["DONE", "Promised to pay on Monday"], ["CANCELLED", "Order paid"],
+    ]);
+    clock.set(new Date("2026-03-20T10:00:00Z"));
+    await fireDueTasks(server.app.services);
+    expect(await chases()).toHaveLength(3);
+
+    // The missed chase counts against the manager's discipline.
+    const discipline = await ok(`query { managerDiscipline(period: { from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z" }) { user { id } missed doneOnTime doneLate } }`, {}, head.token);
+    expect(discipline.managerDiscipline.find((r: any) => r.user.id === manager.userId)).toMatchObject({ missed: 1, doneLate: 1 });
+    clock.set(NOW);
+  });
+
+  it("a cancelled order stops the chase; the database allows one open chase per invoice", async () => {
+    const { manager } = await team("Chase guard");
+    const { createClient } = await ok(`mutation { createClient(input: { name: "Guarded" }) { ... on CreateClientPayload { client { id } } } }`, {}, manager.token);
+    const { createOrder } = await ok(`mutation($c: ID!) { createOrder(input: { clientId: $c, amount: "500", invoicedAt: "2026-03-02T09:00:00Z" }) { ... on CreateOrderPayload { order { id version } } } }`, { c: createClient.client.id }, manager.token);
+    const prisma = server.app.services.prisma;
+    const { decodeId } = await import("../src/graphql/global-id.js");
+    const orderId = decodeId(createOrder.order.id).id;
+    const chase = await prisma.task.findFirstOrThrow({ where: { orderId, status: "OPEN" } });
+    const { id: _id, ...copy } = chase;
+    await expect(prisma.task.create({ data: copy })).rejects.toThrow();
+    await ok(`mutation($id: ID!, $v: Int!) { cancelOrder(input: { id: $id, expectedVersion: $v }) { __typename } }`, { id: createOrder.order.id, v: createOrder.order.version }, manager.token);
+    clock.set(new Date("2026-03-30T09:00:00Z"));
+    await fireDueTasks(server.app.services);
+    expect((await prisma.task.findMany({ where: { orderId } })).map((t) => [t.status, t.result])).toEqual([["CANCELLED", "Order cancelled"]]);
     clock.set(NOW);
   });
 

@@ -8,6 +8,7 @@ import { assertCanEditClient } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { parseInput } from "../shared/validate.js";
 import { createFollowUps } from "../tasks/apply-followups.js";
+import { ACTIVITY_OUTCOMES, LANGUAGES, OUTCOME_LABELS, outcomeOptions, type ActivityOutcome, type Language } from "./outcomes.js";
 
 export const ActivityTypeEnum = builder.enumType("ActivityType", {
   values: [
@@ -15,11 +16,38 @@ export const ActivityTypeEnum = builder.enumType("ActivityType", {
   ] as const,
 });
 
+export const ActivityOutcomeEnum = builder.enumType("ActivityOutcome", {
+  description: "The result of a call or meeting; exit criteria refer to these values",
+  values: Object.fromEntries(ACTIVITY_OUTCOMES.map((v) => [v, { description: OUTCOME_LABELS[v].en }])) as Record<ActivityOutcome, { description: string }>,
+});
+
+export const LanguageEnum = builder.enumType("Language", {
+  description: "A language labels are offered in",
+  values: Object.fromEntries(LANGUAGES.map((l) => [l.toUpperCase(), { value: l }])) as Record<Uppercase<Language>, { value: Language }>,
+});
+
+export const ActivityOutcomeOptionRef = builder.objectRef<{ value: ActivityOutcome; label: string }>("ActivityOutcomeOption").implement({
+  description: "One entry of an outcome picker",
+  fields: (t) => ({
+    value: t.field({ type: ActivityOutcomeEnum, description: "What to send as `outcome`", resolve: (o) => o.value }),
+    label: t.exposeString("label", { description: "What to show, in the requested language" }),
+  }),
+});
+
+builder.queryField("activityOutcomes", (t) =>
+  t.field({
+    type: [ActivityOutcomeOptionRef],
+    description: "Every call/meeting outcome with its label; `Pipeline.activityOutcomes` gives them in a pipeline's language",
+    args: { language: t.arg({ type: LanguageEnum, defaultValue: "en" }) },
+    resolve: (_root, args) => outcomeOptions(args.language ?? "en"),
+  }),
+);
+
 builder.prismaNode("Activity", {
   ...tenantNode,
   fields: (t) => ({
     type: t.expose("type", { type: ActivityTypeEnum }),
-    outcome: t.exposeString("outcome", { nullable: true, description: "e.g. \"interested\" for a call or meeting" }),
+    outcome: t.expose("outcome", { type: ActivityOutcomeEnum, nullable: true, description: "How a call or meeting went" }),
     body: t.exposeString("body"),
     occurredAt: t.expose("occurredAt", { type: "DateTime" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -31,7 +59,6 @@ builder.prismaNode("Activity", {
 
 const activitySchema = z.object({
   type: z.string(),
-  outcome: z.string().trim().max(100).nullish(),
   body: z.string().max(20000, "must be at most 20000 characters").nullish(),
 });
 
@@ -46,7 +73,7 @@ builder.mutationField("logActivity", (t) =>
           fields: (f) => ({
             clientId: f.id({ required: true }),
             type: f.field({ type: ActivityTypeEnum, required: true }),
-            outcome: f.string(),
+            outcome: f.field({ type: ActivityOutcomeEnum, description: "How a call or meeting went (see `activityOutcomes` for labels)" }),
             body: f.string(),
             contactId: f.id(),
             occurredAt: f.field({ type: "DateTime", description: "Defaults to now; may be in the past" }),
@@ -77,7 +104,7 @@ builder.mutationField("logActivity", (t) =>
             contactId: contactId ?? null,
             authorId: viewer.userId,
             type: input.type,
-            outcome: data.outcome ?? null,
+            outcome: input.outcome ?? null,
             body: data.body ?? "",
             occurredAt: at,
           },

@@ -149,12 +149,13 @@ export async function managerDiscipline(prisma: PrismaClient, organizationId: st
   const from = sqlTimestamp(period.from);
   const to = sqlTimestamp(period.to);
   const cutoff = sqlTimestamp(now < period.to ? now : period.to);
-  return prisma.$queryRaw<{ userId: string; due: number; doneOnTime: number; doneLate: number; overdueOpen: number; escalations: number }[]>`
+  return prisma.$queryRaw<{ userId: string; due: number; doneOnTime: number; doneLate: number; overdueOpen: number; missed: number; escalations: number }[]>`
     SELECT u.id AS "userId",
       count(t.id)::int AS due,
       count(t.id) FILTER (WHERE t.status = 'DONE' AND t."completedAt" <= t."dueAt")::int AS "doneOnTime",
       count(t.id) FILTER (WHERE t.status = 'DONE' AND t."completedAt" > t."dueAt")::int AS "doneLate",
       count(t.id) FILTER (WHERE t.status = 'OPEN' AND t."dueAt" < ${cutoff}::timestamp)::int AS "overdueOpen",
+      count(t.id) FILTER (WHERE t.status = 'MISSED')::int AS missed,
       (SELECT count(*) FROM "Escalation" e WHERE e."managerId" = u.id
         AND e."createdAt" >= ${from}::timestamp AND e."createdAt" < ${to}::timestamp)::int AS escalations
     FROM "User" u

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { authed, type Context } from "../context.js";
 import type { Channel, Stage, User } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
+import { AbcClassEnum } from "../clients/filters.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { parseInput } from "../shared/validate.js";
@@ -28,7 +29,7 @@ const ownScope = (ctx: Context) => {
 
 const AbcClassSize = builder.objectRef<{ class: string; clients: number; revenue: string; share: string }>("AbcClassSize").implement({
   fields: (t) => ({
-    class: t.exposeString("class"),
+    class: t.field({ type: AbcClassEnum, resolve: (r) => r.class as "A" | "B" | "C" }),
     clients: t.exposeInt("clients"),
     revenue: t.field({ type: "Decimal", resolve: (r) => r.revenue }),
     share: t.float({ description: "Share of the snapshot's revenue, 0..1", resolve: (r) => Number(r.share) }),
@@ -45,7 +46,7 @@ const AbcSnapshotSummary = builder.objectRef<{ snapshotId: string; computedAt: D
 
 const AbcClassSetting = builder.objectRef<{ class: string; discountPercent: number; offer: string }>("AbcClassSetting").implement({
   description: "What a class gets: its discount and offer",
-  fields: (t) => ({ class: t.exposeString("class"), discountPercent: t.exposeFloat("discountPercent"), offer: t.exposeString("offer") }),
+  fields: (t) => ({ class: t.field({ type: AbcClassEnum, resolve: (r) => r.class as "A" | "B" | "C" }), discountPercent: t.exposeFloat("discountPercent"), offer: t.exposeString("offer") }),
 });
 
 const AbcSettingsRef = builder.objectRef<AbcSettings>("AbcSettings").implement({
@@ -131,7 +132,7 @@ builder.mutationFields((t) => ({
             b: f.float(),
             classes: f.field({
               type: [builder.inputType("AbcClassSettingInput", {
-                fields: (g) => ({ class: g.string({ required: true }), discountPercent: g.float({ required: true }), offer: g.string({ required: true }) }),
+                fields: (g) => ({ class: g.field({ type: AbcClassEnum, required: true }), discountPercent: g.float({ required: true }), offer: g.string({ required: true }) }),
               })],
             }),
           }),
@@ -142,9 +143,8 @@ builder.mutationFields((t) => ({
     resolve: async (_r, { input }, ctx) => {
       const current = await abcSettingsOf(ctx);
       const offers = { ...current.offers };
-      for (const [i, c] of (input.classes ?? []).entries()) {
-        if (c.class !== "A" && c.class !== "B" && c.class !== "C") parseInput(z.enum(["A", "B", "C"]), c.class, ["input", "classes", String(i), "class"]);
-        offers[c.class as "A" | "B" | "C"] = { discountPercent: c.discountPercent, offer: c.offer };
+      for (const c of input.classes ?? []) {
+        offers[c.class] = { discountPercent: c.discountPercent, offer: c.offer };
       }
       const next = parseInput(abcSettingsSchema, {
         windowMonths: input.windowMonths ?? current.windowMonths,
@@ -298,7 +298,8 @@ const ManagerDiscipline = builder.objectRef<DisciplineRow>("ManagerDiscipline").
     doneOnTime: t.exposeInt("doneOnTime"),
     doneLate: t.exposeInt("doneLate"),
     overdueOpen: t.exposeInt("overdueOpen", { description: "Still open past their due time" }),
-    onTimeRate: t.float({ nullable: true, description: "Done on time / (done + overdue), 0..1", resolve: (r) => onTimeRate(r) }),
+    missed: t.exposeInt("missed", { description: "Rolled over into the next one of their series without being done (payment chases)" }),
+    onTimeRate: t.float({ nullable: true, description: "Done on time / (done + missed + overdue), 0..1; cancelled tasks do not count", resolve: (r) => onTimeRate(r) }),
     escalations: t.exposeInt("escalations"),
   }),
 });

@@ -3,6 +3,8 @@ import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
+import { tenantNode } from "../graphql/tenant-node.js";
+import { recordInboundCall } from "./inbound-calls.js";
 import { parseMoney } from "../orders/money.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 
@@ -11,6 +13,18 @@ builder.prismaObject("ChannelSpend", {
     month: t.string({ description: "YYYY-MM", select: { month: true }, resolve: (s) => s.month.toISOString().slice(0, 7) }),
     amount: t.expose("amount", { type: "Decimal" }),
     channel: t.relation("channel"),
+  }),
+});
+
+builder.prismaNode("InboundCall", {
+  ...tenantNode,
+  description: "A call to one of the channels' tracking numbers",
+  fields: (t) => ({
+    trackingPhone: t.exposeString("trackingPhone", { nullable: true, description: "The number that was dialled" }),
+    fromPhone: t.exposeString("fromPhone", { nullable: true, description: "The caller's number" }),
+    occurredAt: t.expose("occurredAt", { type: "DateTime" }),
+    channel: t.relation("channel", { nullable: true, description: "The channel whose tracking number was dialled; null for an unknown number" }),
+    client: t.relation("client", { nullable: true, description: "The calling client, when known" }),
   }),
 });
 
@@ -55,41 +69,32 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  recordInboundCall: t.field({
-    type: "Boolean",
-    description: "Telephony integrations: an inbound call, attributed to the channel whose tracking number was dialled.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "recorded" } },
+  recordInboundCall: t.prismaField({
+    type: "InboundCall",
+    description:
+      "Telephony integrations: an inbound call, attributed to the channel whose tracking number was dialled. The client is `clientId`, or the client whose phone is `fromPhone`; a client without a channel gets the call's channel (first touch).",
+    errors: { types: COMMON_ERRORS, dataField: { name: "call" } },
     args: {
       input: t.arg({
         type: builder.inputType("RecordInboundCallInput", {
           fields: (f) => ({
             trackingPhone: f.field({ type: "PhoneNumber", required: true, description: "The number the caller dialled" }),
-            fromPhone: f.field({ type: "PhoneNumber" }),
-            occurredAt: f.field({ type: "DateTime" }),
+            fromPhone: f.field({ type: "PhoneNumber", description: "The caller's number; finds the client by its card phone when clientId is not given" }),
+            occurredAt: f.field({ type: "DateTime", description: "Defaults to now" }),
             clientId: f.id(),
           }),
         }),
         required: true,
       }),
     },
-    resolve: async (_r, { input }, ctx) => {
-      const organizationId = authed(ctx).viewer.organizationId;
-      const clientId = optionalIdOf(input.clientId, "Client", "input.clientId") ?? null;
-      if (clientId && !(await ctx.prisma.client.findFirst({ where: { id: clientId, organizationId } }))) {
-        throw new NotFoundError("Client", input.clientId!);
-      }
-      const channel = await ctx.prisma.channel.findFirst({ where: { organizationId, trackingPhone: input.trackingPhone } });
-      await ctx.prisma.inboundCall.create({
-        data: {
-          organizationId,
-          channelId: channel?.id ?? null,
-          clientId,
-          fromPhone: input.fromPhone ?? null,
-          trackingPhone: input.trackingPhone,
-          occurredAt: input.occurredAt ?? ctx.clock.now(),
-        },
+    resolve: async (query, _r, { input }, ctx) => {
+      const call = await recordInboundCall(authed(ctx), {
+        trackingPhone: input.trackingPhone,
+        fromPhone: input.fromPhone ?? null,
+        occurredAt: input.occurredAt ?? ctx.clock.now(),
+        clientId: optionalIdOf(input.clientId, "Client", "input.clientId") ?? null,
       });
-      return true;
+      return ctx.prisma.inboundCall.findUniqueOrThrow({ ...selection(query), where: { id: call.id } });
     },
   }),
 }));

@@ -3,6 +3,10 @@ import { builder } from "../graphql/builder.js";
 import { idOf } from "../shared/ids.js";
 
 export const ClientKindEnum = builder.enumType("ClientKind", { values: ["COMPANY", "PERSON"] as const });
+export const AbcClassEnum = builder.enumType("AbcClass", {
+  description: "ABC class by revenue share in the analysis window (A: the top share, B: the next, C: the rest)",
+  values: ["A", "B", "C"] as const,
+});
 export const SortDirection = builder.enumType("SortDirection", { values: ["ASC", "DESC"] as const });
 const ClientOrderField = builder.enumType("ClientOrderField", {
   values: ["NAME", "CREATED_AT", "UPDATED_AT", "STAGE_ENTERED_AT"] as const,
@@ -16,7 +20,7 @@ export const ClientFilterInput = builder.inputType("ClientFilter", {
     stageId: t.id(),
     channelId: t.id(),
     kind: t.field({ type: ClientKindEnum }),
-    abcClass: t.string(),
+    abcClass: t.field({ type: AbcClassEnum }),
   }),
 });
 

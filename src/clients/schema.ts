@@ -6,8 +6,15 @@ import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
-import { ClientKindEnum, ClientFilterInput, ClientOrderInput, clientOrderBy, clientWhere } from "./filters.js";
+import { AbcClassEnum, ClientKindEnum, ClientFilterInput, ClientOrderInput, clientOrderBy, clientWhere } from "./filters.js";
 import { createClient, deleteClient, reassignClient, updateClient } from "./service.js";
+
+const ChannelSourceEnum = builder.enumType("ChannelSource", {
+  values: {
+    MANUAL: { description: "Chosen by a person; a tracked call never overrides it" },
+    TRACKED_CALL: { description: "First touch: the channel of the client's first tracked call, set because the card had none" },
+  } as const,
+});
 
 builder.prismaNode("Client", {
   ...tenantNode,
@@ -24,10 +31,25 @@ builder.prismaNode("Client", {
     problemsFound: t.exposeString("problemsFound", { nullable: true, description: "Problems found, e.g. on their website" }),
     proposedSolutions: t.exposeString("proposedSolutions", { nullable: true }),
     owner: t.relation("owner", { nullable: true, description: "The responsible manager" }),
-    channel: t.relation("channel", { nullable: true, description: "The marketing channel the client came from" }),
+    channel: t.relation("channel", {
+      nullable: true,
+      description: "The marketing channel the client came from: set by hand, or by the client's first tracked call when the card had none",
+    }),
+    channelSource: t.expose("channelSource", { type: ChannelSourceEnum, nullable: true, description: "How `channel` was set; null when there is none" }),
+    accountManager: t.relation("accountManager", {
+      nullable: true,
+      description: "Who looks after the client after the sale (the hand-over the Closing stage requires)",
+    }),
     stage: t.relation("stage", { nullable: true }),
     stageEnteredAt: t.expose("stageEnteredAt", { type: "DateTime", nullable: true }),
-    abcClass: t.exposeString("abcClass", { nullable: true }),
+    abcClass: t.field({
+      type: AbcClassEnum,
+      nullable: true,
+      description:
+        "Class at the last ABC recalculation. null: no revenue in the window. ABC ranks shares of revenue, and a client with none has no share; counting them in C would bury real small buyers among prospects.",
+      select: { abcClass: true },
+      resolve: (c) => (c.abcClass === "A" || c.abcClass === "B" || c.abcClass === "C" ? c.abcClass : null),
+    }),
     customFields: t.expose("customFields", { type: "JSON", description: "Values of the organization's custom client fields, by key" }),
     version: t.exposeInt("version", { description: "Pass as expectedVersion when updating (optimistic concurrency)" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -88,7 +110,8 @@ const CreateClientInput = builder.inputType("CreateClientInput", {
     name: t.string({ required: true }),
     ...cardFields(t),
     ownerId: t.id({ description: "Defaults to the caller for managers" }),
-    channelId: t.id(),
+    channelId: t.id({ description: "Chosen by hand (channelSource MANUAL)" }),
+    accountManagerId: t.id({ description: "The account manager (an active user)" }),
   }),
 });
 
@@ -98,7 +121,8 @@ const UpdateClientInput = builder.inputType("UpdateClientInput", {
     expectedVersion: t.int({ required: true }),
     name: t.string(),
     ...cardFields(t),
-    channelId: t.id(),
+    channelId: t.id({ description: "A manual choice wins over the tracked-call attribution; null clears it" }),
+    accountManagerId: t.id({ description: "Hands the client over to an account manager (an active user); null clears it" }),
   }),
 });
 
@@ -114,6 +138,7 @@ builder.mutationFields((t) => ({
         ...input,
         ownerId,
         channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") ?? null,
+        accountManagerId: optionalIdOf(input.accountManagerId, "User", "input.accountManagerId") ?? null,
       });
       return ctx.prisma.client.findUniqueOrThrow({ ...selection(query), where: { id: client.id } });
     },
@@ -124,7 +149,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateClientInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.id, "Client", "input.id");
-      await updateClient(authed(ctx), id, { ...input, name: input.name ?? undefined, channelId: optionalIdOf(input.channelId, "Channel", "input.channelId") });
+      await updateClient(authed(ctx), id, {
+        ...input,
+        name: input.name ?? undefined,
+        channelId: optionalIdOf(input.channelId, "Channel", "input.channelId"),
+        accountManagerId: optionalIdOf(input.accountManagerId, "User", "input.accountManagerId"),
+      });
       return ctx.prisma.client.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),

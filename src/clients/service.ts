@@ -32,6 +32,7 @@ async function assertChannelInOrg(ctx: Ctx, channelId: string, field: string) {
 interface CreateInput extends z.input<typeof createClientSchema> {
   ownerId: string | null;
   channelId: string | null;
+  accountManagerId?: string | null;
   customFields?: unknown;
 }
 
@@ -43,6 +44,7 @@ export async function createClient(ctx: Ctx, input: CreateInput) {
   }
   if (input.ownerId) await assertUserInOrg(ctx, input.ownerId, "input.ownerId");
   if (input.channelId) await assertChannelInOrg(ctx, input.channelId, "input.channelId");
+  if (input.accountManagerId) await assertUserInOrg(ctx, input.accountManagerId, "input.accountManagerId");
   const customFields = await resolveCustomFields(ctx.prisma, viewer.organizationId, "CLIENT", {}, input.customFields);
   const firstStage = await ctx.prisma.stage.findFirst({
     where: { organizationId: viewer.organizationId, pipeline: { isDefault: true } },
@@ -58,6 +60,8 @@ export async function createClient(ctx: Ctx, input: CreateInput) {
         organizationId: viewer.organizationId,
         ownerId: input.ownerId,
         channelId: input.channelId,
+        channelSource: input.channelId ? "MANUAL" : null,
+        accountManagerId: input.accountManagerId ?? null,
         pipelineId: firstStage?.pipelineId,
         stageId: firstStage?.id,
         stageEnteredAt: firstStage ? now : null,
@@ -81,6 +85,7 @@ export function publishChange(ctx: Ctx, clientId: string, kind: ClientChangeKind
 
 interface UpdateInput extends z.input<typeof updateClientSchema> {
   channelId?: string | null;
+  accountManagerId?: string | null;
   customFields?: unknown;
 }
 
@@ -89,9 +94,12 @@ export async function updateClient(ctx: Ctx, id: string, input: UpdateInput) {
   const client = await loadClient(ctx, id);
   assertCanEditClient(ctx.viewer, client);
   if (input.channelId) await assertChannelInOrg(ctx, input.channelId, "input.channelId");
+  if (input.accountManagerId) await assertUserInOrg(ctx, input.accountManagerId, "input.accountManagerId");
   const { kind, ...rest } = card;
   const data: Prisma.ClientUncheckedUpdateManyInput = { ...stripUndefined(rest), ...(kind ? { kind } : {}) };
-  if (input.channelId !== undefined) data.channelId = input.channelId;
+  // A person's choice of channel wins over the first-touch attribution of a tracked call.
+  if (input.channelId !== undefined) Object.assign(data, { channelId: input.channelId, channelSource: input.channelId ? "MANUAL" : null });
+  if (input.accountManagerId !== undefined) data.accountManagerId = input.accountManagerId;
   if (input.customFields !== undefined) {
     data.customFields = await resolveCustomFields(ctx.prisma, ctx.viewer.organizationId, "CLIENT", client.customFields, input.customFields);
   }

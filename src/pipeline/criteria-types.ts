@@ -1,13 +1,14 @@
 import { builder } from "../graphql/builder.js";
 import { encodeId } from "../graphql/global-id.js";
-import { ActivityTypeEnum } from "../activities/schema.js";
-import { CLIENT_CARD_FIELDS, TASK_TYPES, type CriterionCheck, type ExitCriterion, type UnmetCriterion } from "./criteria.js";
+import { ActivityOutcomeEnum, ActivityTypeEnum } from "../activities/schema.js";
+import { TaskTypeEnum } from "../tasks/schema.js";
+import { CLIENT_CARD_FIELDS, type CriterionCheck, type ExitCriterion, type UnmetCriterion } from "./criteria.js";
 import type { StageRef } from "./errors.js";
 
 type Rule<K extends ExitCriterion["kind"]> = Extract<ExitCriterion, { kind: K }>;
 
 export const ExitCriterionKindEnum = builder.enumType("ExitCriterionKind", {
-  values: ["FIELD_FILLED", "CUSTOM_FIELD_FILLED", "DECISION_MAKERS_WITH_DIRECT_PHONE", "ACTIVITY_SINCE_STAGE_ENTRY", "OPEN_TASK_WITH_DUE_TIME", "ORDER_PAID"] as const,
+  values: ["FIELD_FILLED", "CUSTOM_FIELD_FILLED", "DECISION_MAKERS_WITH_DIRECT_PHONE", "ACTIVITY_SINCE_STAGE_ENTRY", "OPEN_TASK_WITH_DUE_TIME", "ORDER_PAID", "ACCOUNT_MANAGER_ASSIGNED"] as const,
 });
 
 const constantCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -47,13 +48,13 @@ builder.objectRef<Rule<"ACTIVITY_SINCE_STAGE_ENTRY">>("ActivitySinceStageEntryCr
   interfaces: [ExitCriterionRef],
   fields: (t) => ({
     activityTypes: t.field({ type: [ActivityTypeEnum], resolve: (r) => r.activityTypes }),
-    outcome: t.string({ nullable: true, resolve: (r) => r.outcome ?? null }),
+    outcome: t.field({ type: ActivityOutcomeEnum, nullable: true, description: "Only activities with this outcome count; null: any", resolve: (r) => r.outcome ?? null }),
   }),
 });
 builder.objectRef<Rule<"OPEN_TASK_WITH_DUE_TIME">>("OpenTaskWithDueTimeCriterion").implement({
   description: "An open task of the type with a due time",
   interfaces: [ExitCriterionRef],
-  fields: (t) => ({ taskType: t.exposeString("taskType", { description: `One of ${TASK_TYPES.join(", ")}` }) }),
+  fields: (t) => ({ taskType: t.expose("taskType", { type: TaskTypeEnum }) }),
 });
 builder.objectRef<Rule<"ORDER_PAID">>("OrderPaidCriterion").implement({
   description: "An order is paid and not cancelled",
@@ -61,6 +62,12 @@ builder.objectRef<Rule<"ORDER_PAID">>("OrderPaidCriterion").implement({
   fields: (t) => ({
     sinceStageEntry: t.exposeBoolean("sinceStageEntry", { description: "Only orders paid since the client entered its current stage count" }),
   }),
+});
+
+builder.objectRef<Rule<"ACCOUNT_MANAGER_ASSIGNED">>("AccountManagerAssignedCriterion").implement({
+  description: "The client is handed over to an account manager (an active user set as `Client.accountManager`)",
+  interfaces: [ExitCriterionRef],
+  fields: () => ({}),
 });
 
 export { ExitCriterionRef };
@@ -76,8 +83,8 @@ export const ExitCriterionInput = builder.inputType("ExitCriterionInput", {
     minCount: t.int({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE" }),
     requireFullName: t.boolean({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE (default true)" }),
     activityTypes: t.field({ type: [ActivityTypeEnum], description: "ACTIVITY_SINCE_STAGE_ENTRY" }),
-    outcome: t.string({ description: "ACTIVITY_SINCE_STAGE_ENTRY, optional; compared case-insensitively" }),
-    taskType: t.string({ description: `OPEN_TASK_WITH_DUE_TIME: one of ${TASK_TYPES.join(", ")}` }),
+    outcome: t.field({ type: ActivityOutcomeEnum, description: "ACTIVITY_SINCE_STAGE_ENTRY, optional" }),
+    taskType: t.field({ type: TaskTypeEnum, description: "OPEN_TASK_WITH_DUE_TIME" }),
     sinceStageEntry: t.boolean({ description: "ORDER_PAID (default false)" }),
   }),
 });

@@ -3,6 +3,7 @@
  * client's facts. Pure TypeScript: no database, no GraphQL, so every path (API, import, automation) shares it.
  */
 import { z } from "zod";
+import { ACTIVITY_OUTCOMES, type ActivityOutcome } from "../activities/outcomes.js";
 
 export const CLIENT_CARD_FIELDS = [
   "name", "website", "phone", "email", "businessDescription", "targetAudience", "competitors", "problemsFound", "proposedSolutions",
@@ -37,10 +38,12 @@ export const exitCriterionSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("ACTIVITY_SINCE_STAGE_ENTRY"), id, message,
     activityTypes: z.array(z.enum(ACTIVITY_TYPES)).min(1).max(10),
-    outcome: z.string().trim().min(1).max(100).optional(),
+    outcome: z.enum(ACTIVITY_OUTCOMES).optional(),
   }).strict(),
   z.object({ kind: z.literal("OPEN_TASK_WITH_DUE_TIME"), id, message, taskType: z.enum(TASK_TYPES) }).strict(),
   z.object({ kind: z.literal("ORDER_PAID"), id, message, sinceStageEntry: z.boolean().default(false) }).strict(),
+  /** The seed's hand-over: "the project is handed to an account manager" before a deal counts as won. */
+  z.object({ kind: z.literal("ACCOUNT_MANAGER_ASSIGNED"), id, message }).strict(),
 ]);
 
 export const exitCriteriaSchema = z.array(exitCriterionSchema).max(30).superRefine((rules, ctx) => {
@@ -61,11 +64,13 @@ export interface ClientFacts {
   /** Current (not ended) decision-maker employments. */
   decisionMakers: { contactId: string; fullName: string; directPhone: string | null }[];
   /** Activities that occurred since the client entered its current stage. */
-  activitiesSinceEntry: { type: string; outcome: string | null }[];
+  activitiesSinceEntry: { type: string; outcome: ActivityOutcome | null }[];
   openTasks: { type: string; dueAt: Date | null }[];
   /** Orders that are paid and not cancelled. */
   paidOrders: { paidAt: Date }[];
   stageEnteredAt: Date | null;
+  /** An active user of the organization is set as the client's account manager. */
+  hasAccountManager: boolean;
 }
 
 export interface CriterionCheck {
@@ -83,8 +88,6 @@ const filled = (value: unknown): boolean =>
   value !== null && value !== undefined && !(typeof value === "string" && value.trim() === "") && !(Array.isArray(value) && value.length === 0);
 
 const isFullName = (name: string) => name.trim().split(/\s+/).filter(Boolean).length >= 2;
-
-const sameOutcome = (a: string | null, b: string) => a !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck, "id" | "kind" | "message"> & { defaultMessage: string } {
   switch (rule.kind) {
@@ -108,9 +111,9 @@ function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck,
     case "ACTIVITY_SINCE_STAGE_ENTRY": {
       const types = rule.activityTypes.join(" or ");
       const met = facts.activitiesSinceEntry.some(
-        (a) => rule.activityTypes.includes(a.type as ActivityType) && (rule.outcome === undefined || sameOutcome(a.outcome, rule.outcome)),
+        (a) => rule.activityTypes.includes(a.type as ActivityType) && (rule.outcome === undefined || a.outcome === rule.outcome),
       );
-      const outcome = rule.outcome ? ` with outcome "${rule.outcome}"` : "";
+      const outcome = rule.outcome ? ` with outcome ${rule.outcome}` : "";
       return { field: "activities", met, defaultMessage: `An activity of type ${types}${outcome} must be logged since entering the stage` };
     }
     case "OPEN_TASK_WITH_DUE_TIME":
@@ -128,6 +131,8 @@ function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck,
         defaultMessage: rule.sinceStageEntry ? "An order must be paid since entering the stage" : "An order must be paid",
       };
     }
+    case "ACCOUNT_MANAGER_ASSIGNED":
+      return { field: "accountManager", met: facts.hasAccountManager, defaultMessage: "The client must be handed over to an account manager" };
   }
 }
 

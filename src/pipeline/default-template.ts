@@ -1,5 +1,6 @@
 import type { StageKind } from "../generated/prisma/enums.js";
 import type { ExitCriterion } from "./criteria.js";
+import type { Language } from "../activities/outcomes.js";
 
 export interface StageTemplate {
   key: string;
@@ -21,12 +22,14 @@ export const DEFAULT_CRITERIA: Record<string, ExitCriterion[]> = {
     filled("lead", "competitors"), filled("lead", "problemsFound"), filled("lead", "proposedSolutions"),
     { kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "lead.decision_maker", minCount: 1, requireFullName: true },
   ],
-  contact_interest: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "interested" }],
+  contact_interest: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }],
   meeting_preparation: [{ kind: "OPEN_TASK_WITH_DUE_TIME", id: "meeting_prep.meeting_scheduled", taskType: "MEETING" }],
   meeting: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "meeting.verbal_agreement", activityTypes: ["VERBAL_AGREEMENT"] }],
   closing: [
     { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
-    { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: false },
+    // Since entering Closing: a won client reopened for a repeat deal must not close on last year's payment.
+    { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: true },
+    { kind: "ACCOUNT_MANAGER_ASSIGNED", id: "closing.account_manager" },
   ],
 };
 
@@ -62,6 +65,8 @@ export const DEFAULT_STAGES_RU: StageTemplate[] = withCriteria([
 
 export const PIPELINE_TEMPLATES = { DEFAULT_EN: DEFAULT_STAGES, DEFAULT_RU: DEFAULT_STAGES_RU } as const;
 export type PipelineTemplateName = keyof typeof PIPELINE_TEMPLATES;
+/** A pipeline remembers its template's language: labels offered with it (activity outcomes) follow it. */
+export const TEMPLATE_LANGUAGE: Record<PipelineTemplateName, Language> = { DEFAULT_EN: "en", DEFAULT_RU: "ru" };
 
 /** Rows for Stage.createMany; criteria are stored as JSON exactly as the engine reads them. */
 export function stageRows(template: readonly StageTemplate[], organizationId: string, pipelineId: string) {

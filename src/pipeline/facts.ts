@@ -18,6 +18,7 @@ export async function loadClientFacts(db: Prisma.TransactionClient, client: Clie
     select: {
       name: true, website: true, phone: true, email: true, businessDescription: true, targetAudience: true,
       competitors: true, problemsFound: true, proposedSolutions: true, customFields: true, stageEnteredAt: true,
+      accountManager: { select: { active: true } },
       employments: {
         where: { endedAt: null, isDecisionMaker: true },
         select: { contactId: true, directPhone: true, contact: { select: { fullName: true } } },
@@ -27,7 +28,7 @@ export async function loadClientFacts(db: Prisma.TransactionClient, client: Clie
       orders: { where: { paidAt: { not: null }, cancelledAt: null }, select: { paidAt: true } },
     },
   });
-  const { customFields, stageEnteredAt, employments, activities, tasks, orders, ...card } = row;
+  const { customFields, stageEnteredAt, employments, activities, tasks, orders, accountManager, ...card } = row;
   return {
     card,
     customFields: isRecord(customFields) ? customFields : {},
@@ -36,6 +37,7 @@ export async function loadClientFacts(db: Prisma.TransactionClient, client: Clie
     openTasks: tasks,
     paidOrders: orders.flatMap((o) => (o.paidAt ? [{ paidAt: o.paidAt }] : [])),
     stageEnteredAt,
+    hasAccountManager: accountManager?.active === true,
   };
 }
 

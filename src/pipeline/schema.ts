@@ -4,6 +4,8 @@ import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { idOf } from "../shared/ids.js";
+import { ActivityOutcomeOptionRef, LanguageEnum } from "../activities/schema.js";
+import { isLanguage, outcomeOptions } from "../activities/outcomes.js";
 import { parseStoredCriteria } from "./criteria.js";
 import { criterionInputToJson, ExitCriterionInput, ExitCriterionRef } from "./criteria-types.js";
 import { createPipelineFromTemplate, updateStage } from "./stage-admin.js";
@@ -22,6 +24,18 @@ builder.prismaNode("Pipeline", {
   fields: (t) => ({
     name: t.exposeString("name"),
     isDefault: t.exposeBoolean("isDefault"),
+    language: t.field({
+      type: LanguageEnum,
+      description: "Language of the template the pipeline was made from; its labels (activity outcomes) follow it",
+      select: { language: true },
+      resolve: (p) => (isLanguage(p.language) ? p.language : "en"),
+    }),
+    activityOutcomes: t.field({
+      type: [ActivityOutcomeOptionRef],
+      description: "Call and meeting outcomes with labels in the pipeline's language, for an outcome picker",
+      select: { language: true },
+      resolve: (p) => outcomeOptions(isLanguage(p.language) ? p.language : "en"),
+    }),
     stages: t.relation("stages", { query: { orderBy: { position: "asc" } } }),
   }),
 });

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError, VersionConflictError } from "../graphql
 import { encodeId } from "../graphql/global-id.js";
 import { parseInput } from "../shared/validate.js";
 import { exitCriteriaSchema } from "./criteria.js";
-import { PIPELINE_TEMPLATES, stageRows, type PipelineTemplateName } from "./default-template.js";
+import { PIPELINE_TEMPLATES, TEMPLATE_LANGUAGE, stageRows, type PipelineTemplateName } from "./default-template.js";
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
@@ -61,7 +61,7 @@ export async function createPipelineFromTemplate(ctx: AuthedContext, name: strin
   const { organizationId } = ctx.viewer;
   const cleanName = parseInput(text(100).min(1, "cannot be empty"), name, ["input", "name"]);
   return ctx.prisma.$transaction(async (tx) => {
-    const pipeline = await tx.pipeline.create({ data: { organizationId, name: cleanName, isDefault: false } });
+    const pipeline = await tx.pipeline.create({ data: { organizationId, name: cleanName, isDefault: false, language: TEMPLATE_LANGUAGE[template] } });
     await tx.stage.createMany({ data: stageRows(PIPELINE_TEMPLATES[template], organizationId, pipeline.id) });
     return pipeline;
   });

@@ -10,6 +10,9 @@ export interface OutcomeInput {
   expectedVersion: number;
 }
 
+/** How the reactivation call is recorded on the timeline, in the activity outcomes' terms. */
+const CALL_OUTCOME = { WON_BACK: "WILL_BUY_AGAIN", LOST: "CHURNED", NO_DECISION: "CALL_BACK" } as const;
+
 /** Logs the call on the client's timeline and closes the entry (and its task) for a final outcome, atomically. */
 export async function recordOutcome(ctx: AuthedContext, entryId: string, input: OutcomeInput) {
   const { viewer } = ctx;
@@ -42,7 +45,7 @@ export async function recordOutcome(ctx: AuthedContext, entryId: string, input: 
         clientId: entry.clientId,
         authorId: viewer.userId,
         type: "CALL",
-        outcome: `reactivation:${input.outcome.toLowerCase()}`,
+        outcome: CALL_OUTCOME[input.outcome],
         body: note,
         occurredAt: now,
       },

@@ -68,7 +68,7 @@ export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<
         await tx.activity.createMany({
           data: [
             { organizationId: org, clientId: client.id, authorId: owner.id, type: "NOTE", body: `Found ${name} via ${channels[i % channels.length]!.name}`, occurredAt: enteredAt },
-            { organizationId: org, clientId: client.id, contactId: contact.id, authorId: owner.id, type: "CALL", outcome: i % 3 ? "interested" : "no answer", body: "Intro call", occurredAt: new Date(enteredAt.getTime() + 3_600_000) },
+            { organizationId: org, clientId: client.id, contactId: contact.id, authorId: owner.id, type: "CALL", outcome: i % 3 ? "INTERESTED" : "NO_ANSWER", body: "Intro call", occurredAt: new Date(enteredAt.getTime() + 3_600_000) },
           ],
         });
         // A purchase history (some clients have lapsed, so the first sweep fills the reactivation list) and

@@ -1,8 +1,8 @@
 import type { AppServices } from "../context.js";
-import { Prisma } from "../generated/prisma/client.js";
 import { sqlTimestamp } from "../shared/sql-time.js";
 import { startIntervalJob } from "../shared/interval-job.js";
 import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
+import { rollOverMissedChases } from "./payment-chase.js";
 
 const BATCH = 500;
 
@@ -18,34 +18,23 @@ export interface FiredTask {
  * Fires due reminders: claims open, unfired tasks whose due time has come through the partial index
  * "Task_due_unfired_idx" (never a scan of all tasks), marks them fired in the same statement, and
  * publishes after commit. `FOR UPDATE SKIP LOCKED` lets several instances tick at once: each task is
- * claimed by exactly one. Firing a payment chase schedules the next one while its order stays unpaid.
+ * claimed by exactly one. Chases that were missed roll over into their next one first (payment-chase.ts),
+ * so the next chase fires in the same tick.
  */
 export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> {
+  await rollOverMissedChases(services.prisma, services.clock.now());
   const at = sqlTimestamp(services.clock.now());
   const fired: FiredTask[] = [];
   for (;;) {
-    const batch = await services.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<FiredTask[]>`
-        UPDATE "Task" t SET "firedAt" = ${at}::timestamp
-        WHERE t.id IN (
-          SELECT id FROM "Task"
-          WHERE status = 'OPEN' AND "firedAt" IS NULL AND "dueAt" <= ${at}::timestamp
-          ORDER BY "dueAt"
-          LIMIT ${BATCH}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."dueAt", t."firedAt"`;
-      if (rows.length) {
-        await tx.$executeRaw`
-          INSERT INTO "Task" (id, "organizationId", "assigneeId", "creatorId", "clientId", type, title, "dueAt", status, "ruleId", "orderId")
-          SELECT gen_random_uuid(), t."organizationId", t."assigneeId", t."creatorId", t."clientId", t.type, t.title,
-                 t."dueAt" + make_interval(mins => r."repeatEveryMinutes"), 'OPEN', t."ruleId", t."orderId"
-          FROM "Task" t
-          JOIN "FollowUpRule" r ON r.id = t."ruleId" AND r."repeatEveryMinutes" IS NOT NULL AND r.active
-          JOIN "Order" o ON o.id = t."orderId" AND o."paidAt" IS NULL AND o."cancelledAt" IS NULL
-          WHERE t.id IN (${Prisma.join(rows.map((r) => Prisma.sql`${r.taskId}::uuid`))})`;
-      }
-      return rows;
-    }, { maxWait: 10_000, timeout: 30_000 }); // under a burst of connections the pool can be busy for a moment
+    const batch = await services.prisma.$queryRaw<FiredTask[]>`
+      UPDATE "Task" t SET "firedAt" = ${at}::timestamp
+      WHERE t.id IN (
+        SELECT id FROM "Task"
+        WHERE status = 'OPEN' AND "firedAt" IS NULL AND "dueAt" <= ${at}::timestamp
+        ORDER BY "dueAt"
+        LIMIT ${BATCH}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."dueAt", t."firedAt"`;
     for (const row of batch) {
       const event = { taskId: row.taskId, assigneeId: row.assigneeId, firedAt: new Date(row.firedAt).toISOString() };
       services.pubsub.publish("reminder:due", row.organizationId, event); // team watchers

@@ -17,7 +17,14 @@ const overdueSql: CompiledSql = ({ column, param, ctx }) => `${column("status")}
 export const TaskTypeEnum = builder.enumType("TaskType", {
   values: ["CALL", "FOLLOW_UP", "MEETING", "PAYMENT_CHASE", "REACTIVATION_CALL", "EMAIL", "OTHER"] as const,
 });
-export const TaskStatusEnum = builder.enumType("TaskStatus", { values: ["OPEN", "DONE", "CANCELLED"] as const });
+export const TaskStatusEnum = builder.enumType("TaskStatus", {
+  values: {
+    OPEN: { description: "To do" },
+    DONE: { description: "Completed by a person" },
+    CANCELLED: { description: "No longer needed (e.g. a payment chase once the invoice is paid)" },
+    MISSED: { description: "Not done before the next one of its series came due; counted as missed in discipline" },
+  } as const,
+});
 
 builder.prismaNode("Task", {
   ...tenantNode,
@@ -199,8 +206,12 @@ builder.mutationFields((t) => ({
       return ctx.prisma.task.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
-  completeTask: finishField(t, "DONE", "Marks the task done with its result. Done by the due time counts as on time."),
-  cancelTask: finishField(t, "CANCELLED", "Cancels an open task."),
+  completeTask: finishField(
+    t,
+    "DONE",
+    "Marks the task done with its result. Done by the due time counts as on time. Completing a payment chase schedules the next one while the invoice stays unpaid.",
+  ),
+  cancelTask: finishField(t, "CANCELLED", "Cancels an open task. To stop chasing an invoice, cancel the order instead."),
 }));
 
 type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];

@@ -3,6 +3,7 @@ import type { Prisma, TaskType } from "../generated/prisma/client.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
+import { scheduleNextChases } from "./payment-chase.js";
 
 export interface TaskInput {
   title: string;
@@ -43,10 +44,17 @@ async function loadEditable(ctx: AuthedContext, id: string) {
   return task;
 }
 
-async function compareAndSet(ctx: AuthedContext, id: string, expectedVersion: number, data: Prisma.TaskUncheckedUpdateManyInput, where: Prisma.TaskWhereInput = {}) {
-  const { count } = await ctx.prisma.task.updateMany({ where: { id, version: expectedVersion, ...where }, data: { ...data, version: { increment: 1 } } });
+async function compareAndSet(
+  ctx: AuthedContext,
+  id: string,
+  expectedVersion: number,
+  data: Prisma.TaskUncheckedUpdateManyInput,
+  where: Prisma.TaskWhereInput = {},
+  db: Prisma.TransactionClient = ctx.prisma,
+) {
+  const { count } = await db.task.updateMany({ where: { id, version: expectedVersion, ...where }, data: { ...data, version: { increment: 1 } } });
   if (count === 0) {
-    const current = await ctx.prisma.task.findUniqueOrThrow({ where: { id } });
+    const current = await db.task.findUniqueOrThrow({ where: { id } });
     if (current.version !== expectedVersion) throw new VersionConflictError("Task", encodeId("Task", id), expectedVersion, current.version);
     throw ValidationError.field("input.id", `the task is ${current.status.toLowerCase()}`);
   }
@@ -66,5 +74,9 @@ export async function updateTask(ctx: AuthedContext, id: string, expectedVersion
 export async function finishTask(ctx: AuthedContext, id: string, expectedVersion: number, status: "DONE" | "CANCELLED", result: string | null) {
   await loadEditable(ctx, id);
   if (result && result.length > 5000) throw ValidationError.field("input.result", "must be at most 5000 characters");
-  await compareAndSet(ctx, id, expectedVersion, { status, result, completedAt: ctx.clock.now() }, { status: "OPEN" });
+  await ctx.prisma.$transaction(async (tx) => {
+    await compareAndSet(ctx, id, expectedVersion, { status, result, completedAt: ctx.clock.now() }, { status: "OPEN" }, tx);
+    // "They promised to pay" does not end the chase: the next one is scheduled while the invoice is unpaid.
+    if (status === "DONE") await scheduleNextChases(tx, [id]);
+  });
 }

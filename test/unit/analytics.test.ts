@@ -42,7 +42,8 @@ describe("ABC", () => {
 
 describe("manager discipline", () => {
   it("on-time rate counts done on time among decided tasks", () => {
-    expect(onTimeRate({ due: 10, doneOnTime: 6, doneLate: 2, overdueOpen: 2 })).toBe(0.6);
-    expect(onTimeRate({ due: 3, doneOnTime: 0, doneLate: 0, overdueOpen: 0 })).toBeNull();
+    expect(onTimeRate({ due: 10, doneOnTime: 6, doneLate: 2, overdueOpen: 2, missed: 0 })).toBe(0.6);
+    expect(onTimeRate({ due: 10, doneOnTime: 6, doneLate: 1, overdueOpen: 1, missed: 2 })).toBe(0.6);
+    expect(onTimeRate({ due: 3, doneOnTime: 0, doneLate: 0, overdueOpen: 0, missed: 0 })).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ function facts(overrides: Partial<ClientFacts> = {}): ClientFacts {
     openTasks: [],
     paidOrders: [],
     stageEnteredAt: entered,
+    hasAccountManager: false,
     ...overrides,
   };
 }
@@ -69,11 +70,16 @@ describe("criteria engine: DECISION_MAKERS_WITH_DIRECT_PHONE", () => {
 });
 
 describe("criteria engine: ACTIVITY_SINCE_STAGE_ENTRY", () => {
-  const interest = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "i", activityTypes: ["CALL", "MEETING"], outcome: "interested" });
-  it("needs one of the types with the outcome (case-insensitive)", () => {
-    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "CALL", outcome: "no answer" }] }))).toEqual(["i"]);
-    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "EMAIL", outcome: "interested" }] }))).toEqual(["i"]);
-    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "MEETING", outcome: " Interested " }] }))).toEqual([]);
+  const interest = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "i", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" });
+  it("needs one of the types with the typed outcome", () => {
+    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "CALL", outcome: "NO_ANSWER" }] }))).toEqual(["i"]);
+    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "CALL", outcome: null }] }))).toEqual(["i"]);
+    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "EMAIL", outcome: "INTERESTED" }] }))).toEqual(["i"]);
+    expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "MEETING", outcome: "INTERESTED" }] }))).toEqual([]);
+  });
+  it("refers to the outcome enum: free text is refused", () => {
+    expect(exitCriteriaSchema.safeParse([{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "i", activityTypes: ["CALL"], outcome: "interested" }]).success).toBe(false);
+    expect(evaluateCriteria([interest], facts())[0]!.message).toBe("An activity of type CALL or MEETING with outcome INTERESTED must be logged since entering the stage");
   });
   it("without an outcome any activity of the type counts", () => {
     const agreed = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "a", activityTypes: ["VERBAL_AGREEMENT"] });
@@ -99,6 +105,26 @@ describe("criteria engine: ORDER_PAID", () => {
     expect(ids([paid, recent], facts())).toEqual(["p", "r"]);
     expect(ids([paid, recent], facts({ paidOrders: [old] }))).toEqual(["r"]);
     expect(ids([paid, recent], facts({ paidOrders: [old, { paidAt: new Date("2026-03-02T00:00:00Z") }] }))).toEqual([]);
+  });
+});
+
+describe("criteria engine: ACCOUNT_MANAGER_ASSIGNED", () => {
+  it("holds once the client is handed over to an active account manager", () => {
+    const handOver = rule({ kind: "ACCOUNT_MANAGER_ASSIGNED", id: "h" });
+    expect(evaluateCriteria([handOver], facts())).toEqual([
+      { id: "h", kind: "ACCOUNT_MANAGER_ASSIGNED", message: "The client must be handed over to an account manager", field: "accountManager" },
+    ]);
+    expect(ids([handOver], facts({ hasAccountManager: true }))).toEqual([]);
+  });
+  it("the default Closing stage needs the contract, a payment since entering Closing, and the hand-over", () => {
+    for (const template of [DEFAULT_STAGES, DEFAULT_STAGES_RU]) {
+      const closing = template.find((s) => s.key === "closing")!.exitCriteria;
+      expect(closing).toEqual([
+        { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
+        { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: true },
+        { kind: "ACCOUNT_MANAGER_ASSIGNED", id: "closing.account_manager" },
+      ]);
+    }
   });
 });
 
