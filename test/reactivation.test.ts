@@ -102,25 +102,74 @@ describe("reactivation", () => {
     expect(bad.updateReactivationSettings).toEqual({ __typename: "ValidationError", issues: [{ path: ["input", "factor"], message: "must be at least 0.1" }] });
   });
 
-  it("a new purchase closes the entry as won back; a lost outcome needs a churn reason", async () => {
+  it("a purchase dated after the entry opened closes it as won back; an old payment recorded today does not", async () => {
     const { admin, manager, ids } = await seedHistory("Outcomes");
     const { result } = await sweep(admin.token);
     const entryOf = async (clientId: string) =>
-      (await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { reactivationEntries { id status version closedAt } } } }`, { id: clientId }, manager.token)).node.reactivationEntries[0];
+      (await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { reactivationEntries { id status version openedAt closedAt task { type status } } } } }`, { id: clientId }, manager.token)).node.reactivationEntries[0];
     expect(result.createdCount).toBe(2);
+    expect(await entryOf(ids.a)).toMatchObject({ status: "OPEN", openedAt: NOW.toISOString(), task: { type: "REACTIVATION_CALL", status: "OPEN" } });
 
-    await clientOrderPaid(manager.token, ids.a, "2026-06-01T10:00:00Z");
-    expect(await entryOf(ids.a)).toMatchObject({ status: "WON_BACK", closedAt: "2026-06-01T10:00:00.000Z" });
+    // Today the manager records a payment made four months ago: history, not a win-back.
+    await clientOrderPaid(manager.token, ids.a, "2026-02-01T10:00:00Z");
+    expect(await entryOf(ids.a)).toMatchObject({ status: "OPEN", closedAt: null });
+    // A purchase after the entry opened closes it (and its call task), never before it opened.
+    clock.set(new Date("2026-06-01T14:00:00Z"));
+    await clientOrderPaid(manager.token, ids.a, "2026-06-01T13:00:00Z");
+    expect(await entryOf(ids.a)).toMatchObject({ status: "WON_BACK", closedAt: "2026-06-01T13:00:00.000Z", task: { status: "DONE" } });
+    clock.set(NOW);
+  });
 
-    const c = await entryOf(ids.c);
+  it("a lost outcome needs a churn reason id, like a move to Lost; the client rests for the cool-down unless it buys", async () => {
+    const { admin, manager, ids } = await seedHistory("Lost rest");
+    await sweep(admin.token);
+    const entryOf = async (clientId: string) =>
+      (await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { reactivationEntries { id status version } } } }`, { id: clientId }, manager.token)).node.reactivationEntries;
+    const [c] = await entryOf(ids.c);
+    const reasons = (await gqlOk(`{ reasons(kind: CHURN) { id key } }`, {}, manager.token)).reasons;
+    const competitor = reasons.find((r: any) => r.key === "competitor").id;
     const record = `mutation($input: RecordReactivationCallInput!) { recordReactivationCall(input: $input) {
-      __typename ... on RecordReactivationCallPayload { entry { status churnReason { key label } note } } ... on ValidationError { issues { path message } } } }`;
+      __typename ... on RecordReactivationCallPayload { entry { status churnReason { key label kind } note } } ... on ValidationError { issues { path message } } } }`;
     const noReason = await gqlOk(record, { input: { entryId: c.id, expectedVersion: c.version, outcome: "LOST", note: "went elsewhere" } }, manager.token);
-    expect(noReason.recordReactivationCall.issues).toEqual([{ path: ["input", "churnReasonKey"], message: "is required when the client is lost" }]);
-    const lost = await gqlOk(record, { input: { entryId: c.id, expectedVersion: c.version, outcome: "LOST", churnReasonKey: "competitor", note: "went elsewhere" } }, manager.token);
-    expect(lost.recordReactivationCall.entry).toEqual({ status: "LOST", churnReason: { key: "competitor", label: "Competitor" }, note: "went elsewhere" });
+    expect(noReason.recordReactivationCall.issues).toEqual([{ path: ["input", "reasonId"], message: "a churn reason is required when the client is lost" }]);
+    const lostReason = (await gqlOk(`{ reasons(kind: LOST) { id } }`, {}, manager.token)).reasons[0].id;
+    const wrongKind = await gqlOk(record, { input: { entryId: c.id, expectedVersion: c.version, outcome: "LOST", reasonId: lostReason, note: "x" } }, manager.token);
+    expect(wrongKind.recordReactivationCall.issues).toEqual([{ path: ["input", "reasonId"], message: "is not a churn reason of your organization" }]);
+    const lost = await gqlOk(record, { input: { entryId: c.id, expectedVersion: c.version, outcome: "LOST", reasonId: competitor, note: "went elsewhere" } }, manager.token);
+    expect(lost.recordReactivationCall.entry).toEqual({ status: "LOST", churnReason: { key: "competitor", label: "Competitor", kind: "CHURN" }, note: "went elsewhere" });
     const timeline = await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { activities { edges { node { type outcome body } } } } } }`, { id: ids.c }, manager.token);
-    expect(timeline.node.activities.edges[0].node).toEqual({ type: "CALL", outcome: "reactivation:lost", body: "went elsewhere" });
+    expect(timeline.node.activities.edges[0].node).toEqual({ type: "CALL", outcome: "CHURNED", body: "went elsewhere" });
+
+    // Next week's sweep does not list the lost client again.
+    clock.set(new Date("2026-06-08T12:00:00Z"));
+    expect((await sweep(admin.token)).result.entries.map((e: any) => e.client.name)).not.toContain("C single, old");
+    // After the cool-down (180 days by default) it is listed again.
+    clock.set(new Date("2026-12-01T12:00:00Z"));
+    expect((await sweep(admin.token)).result.entries.map((e: any) => e.client.name)).toContain("C single, old");
+    expect((await entryOf(ids.c)).map((e: any) => e.status)).toEqual(["OPEN", "LOST"]);
+    clock.set(NOW);
+  });
+
+  it("a lost client that buys again is listed at its next lapse, cool-down or not; settings are typed", async () => {
+    const { admin, manager, ids } = await seedHistory("Lost returns");
+    const settings = `mutation($input: UpdateReactivationSettingsInput!) { updateReactivationSettings(input: $input) {
+      __typename ... on UpdateReactivationSettingsPayload { settings { assignTo relistLostAfterDays lastSweepAt } } ... on ValidationError { issues { path message } } } }`;
+    expect((await gqlOk(settings, { input: { relistLostAfterDays: 365, assignTo: "OWNER" } }, admin.token)).updateReactivationSettings.settings)
+      .toEqual({ assignTo: "OWNER", relistLostAfterDays: 365, lastSweepAt: null });
+    expect((await gqlOk(settings, { input: { relistLostAfterDays: -1 } }, admin.token)).updateReactivationSettings.issues)
+      .toEqual([{ path: ["input", "relistLostAfterDays"], message: "cannot be negative" }]);
+    await sweep(admin.token);
+    expect((await gqlOk(`{ reactivationSettings { lastSweepAt } }`, {}, admin.token)).reactivationSettings.lastSweepAt).toBe(NOW.toISOString());
+    const [c] = (await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { reactivationEntries { id version } } } }`, { id: ids.c }, manager.token)).node.reactivationEntries;
+    const churn = (await gqlOk(`{ reasons(kind: CHURN) { id } }`, {}, manager.token)).reasons[0].id;
+    await gqlOk(`mutation($input: RecordReactivationCallInput!) { recordReactivationCall(input: $input) { __typename } }`,
+      { input: { entryId: c.id, expectedVersion: c.version, outcome: "LOST", reasonId: churn, note: "gone" } }, manager.token);
+    // It buys again two weeks later, then lapses: ~75 days later it is due again although the cool-down is a year.
+    clock.set(new Date("2026-06-15T12:00:00Z"));
+    await clientOrderPaid(manager.token, ids.c, "2026-06-15T11:00:00Z");
+    clock.set(new Date("2026-09-01T12:00:00Z"));
+    expect((await sweep(admin.token)).result.entries.map((e: any) => e.client.name)).toContain("C single, old");
+    clock.set(NOW);
   });
 
   it("money is exact and validated; order steps happen once", async () => {

@@ -1,8 +1,15 @@
 import type { Prisma } from "../generated/prisma/client.js";
 
-/** A new purchase means the client is back: its open reactivation entry closes as won back, and the call task with it. */
+/**
+ * A new purchase means the client is back: its open reactivation entry closes as won back, and the call task
+ * with it. Only a purchase dated after the entry opened counts: a payment recorded today for a purchase made
+ * months ago is history, not a win-back (and would close the entry before it was opened).
+ */
 export async function closeEntriesOnPurchase(tx: Prisma.TransactionClient, organizationId: string, clientId: string, at: Date) {
-  const open = await tx.reactivationEntry.findMany({ where: { organizationId, clientId, status: "OPEN" }, select: { id: true, taskId: true } });
+  const open = await tx.reactivationEntry.findMany({
+    where: { organizationId, clientId, status: "OPEN", openedAt: { lt: at } },
+    select: { id: true, taskId: true },
+  });
   if (open.length === 0) return;
   await tx.reactivationEntry.updateMany({
     where: { id: { in: open.map((e) => e.id) } },

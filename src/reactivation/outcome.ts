@@ -5,7 +5,7 @@ import { isSupervisor } from "../shared/access.js";
 
 export interface OutcomeInput {
   outcome: "WON_BACK" | "LOST" | "NO_DECISION";
-  churnReasonKey: string | null;
+  reasonId: string | null;
   note: string;
   expectedVersion: number;
 }
@@ -23,10 +23,11 @@ export async function recordOutcome(ctx: AuthedContext, entryId: string, input: 
   const note = input.note.trim();
   if (!note || note.length > 5000) throw ValidationError.field("input.note", "is required, at most 5000 characters");
   let churnReasonId: string | null = null;
+  if (input.outcome !== "LOST" && input.reasonId) throw ValidationError.field("input.reasonId", "is only used when the client is lost");
   if (input.outcome === "LOST") {
-    if (!input.churnReasonKey) throw ValidationError.field("input.churnReasonKey", "is required when the client is lost");
-    const reason = await ctx.prisma.reason.findFirst({ where: { organizationId: viewer.organizationId, kind: "CHURN", key: input.churnReasonKey } });
-    if (!reason) throw ValidationError.field("input.churnReasonKey", "is not one of the organization's churn reasons");
+    if (!input.reasonId) throw ValidationError.field("input.reasonId", "a churn reason is required when the client is lost");
+    const reason = await ctx.prisma.reason.findFirst({ where: { id: input.reasonId, organizationId: viewer.organizationId, kind: "CHURN" } });
+    if (!reason) throw ValidationError.field("input.reasonId", "is not a churn reason of your organization");
     churnReasonId = reason.id;
   }
   const now = ctx.clock.now();

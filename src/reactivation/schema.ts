@@ -5,7 +5,7 @@ import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
-import { idOf } from "../shared/ids.js";
+import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
 import { rootList } from "../compiled-reads/root-list.js";
 import { parseInput } from "../shared/validate.js";
@@ -16,8 +16,11 @@ import { runSweep } from "./sweep.js";
 
 export const ReactivationStatusEnum = builder.enumType("ReactivationStatus", { values: ["OPEN", "WON_BACK", "LOST"] as const });
 
-const ChurnReasonRef = builder.objectRef<{ key: string; label: string }>("ChurnReason").implement({
-  fields: (t) => ({ key: t.exposeString("key"), label: t.exposeString("label") }),
+const AssignToEnum = builder.enumType("ReactivationAssignTo", {
+  values: {
+    OWNER: { description: "The client's owner (else the dedicated manager, else a head of sales)" },
+    DEDICATED_MANAGER: { description: "Always the dedicated manager" },
+  } as const,
 });
 
 builder.prismaNode("ReactivationEntry", {
@@ -28,7 +31,8 @@ builder.prismaNode("ReactivationEntry", {
     status: t.expose("status", { type: ReactivationStatusEnum }),
     lastPurchaseAt: t.expose("lastPurchaseAt", { type: "DateTime" }),
     expectedIntervalDays: t.float({ select: { expectedIntervalDays: true }, resolve: (e) => Number(e.expectedIntervalDays) }),
-    churnReason: t.field({ type: ChurnReasonRef, nullable: true, select: { churnReason: true }, resolve: (e) => e.churnReason }),
+    churnReason: t.relation("churnReason", { nullable: true, description: "Why the client was lost: a Reason of kind CHURN" }),
+    task: t.relation("task", { nullable: true, description: "The reactivation call task created with the entry" }),
     note: t.exposeString("note", { nullable: true }),
     openedAt: t.expose("openedAt", { type: "DateTime" }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
@@ -144,7 +148,7 @@ builder.mutationField("recordReactivationCall", (t) =>
             entryId: f.id({ required: true }),
             expectedVersion: f.int({ required: true }),
             outcome: f.field({ type: OutcomeEnum, required: true }),
-            churnReasonKey: f.string({ description: "Required for LOST: one of the organization's churn reasons (price, competitor, quality, no_need, moved, other)" }),
+            reasonId: f.id({ description: "Required for LOST: one of `reasons(kind: CHURN)`, like the reasonId of a move to Lost" }),
             note: f.string({ required: true }),
           }),
         }),
@@ -153,7 +157,7 @@ builder.mutationField("recordReactivationCall", (t) =>
     },
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.entryId, "ReactivationEntry", "input.entryId");
-      await recordOutcome(authed(ctx), id, { ...input, churnReasonKey: input.churnReasonKey ?? null });
+      await recordOutcome(authed(ctx), id, { ...input, reasonId: optionalIdOf(input.reasonId, "Reason", "input.reasonId") ?? null });
       return ctx.prisma.reactivationEntry.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
@@ -163,11 +167,14 @@ const SettingsRef = builder.objectRef<ReturnType<typeof readReactivationSettings
   fields: (t) => ({
     factor: t.exposeFloat("factor", { description: "Due when days since last purchase > expected interval × factor" }),
     fixedPeriodDays: t.exposeFloat("fixedPeriodDays", { nullable: true }),
-    assignTo: t.exposeString("assignTo", { description: "OWNER or DEDICATED_MANAGER" }),
+    assignTo: t.field({ type: AssignToEnum, description: "Who gets new entries", resolve: (s) => s.assignTo }),
     dedicatedManagerId: t.id({ nullable: true, resolve: (s) => (s.dedicatedManagerId ? encodeId("User", s.dedicatedManagerId) : null) }),
     sweepEveryDays: t.exposeInt("sweepEveryDays"),
     callScript: t.exposeString("callScript"),
-    lastSweepAt: t.string({ nullable: true, resolve: (s) => s.lastSweepAt }),
+    relistLostAfterDays: t.exposeInt("relistLostAfterDays", {
+      description: "A client closed as LOST is not listed again for this many days, unless it buys again",
+    }),
+    lastSweepAt: t.field({ type: "DateTime", nullable: true, resolve: (s) => (s.lastSweepAt ? new Date(s.lastSweepAt) : null) }),
   }),
 });
 
@@ -193,10 +200,11 @@ builder.mutationField("updateReactivationSettings", (t) =>
           fields: (f) => ({
             factor: f.float(),
             fixedPeriodDays: f.float({ description: "null clears it" }),
-            assignTo: f.string(),
+            assignTo: f.field({ type: AssignToEnum }),
             dedicatedManagerId: f.id(),
             sweepEveryDays: f.int(),
             callScript: f.string(),
+            relistLostAfterDays: f.int(),
           }),
         }),
         required: true,

@@ -13,6 +13,8 @@ export const reactivationSettingsSchema = z.object({
       "1. Greet and remind who we are. 2. Ask how things are and why they have not ordered lately. " +
         "3. Record the reason. 4. Learn current needs. 5. Offer a next step (offer, meeting, discount).",
     ),
+  /** A client closed as LOST is not listed again for this long, unless it buys again meanwhile. */
+  relistLostAfterDays: z.number().int().min(0, "cannot be negative").max(3650, "at most 10 years").default(180),
   lastSweepAt: z.string().datetime().nullable().default(null),
 });
 

@@ -9,7 +9,8 @@ export interface SweepResult {
 
 /**
  * One organization's sweep, set-based: a single statement finds every client whose time since the last
- * purchase exceeds its expected interval × factor and that has no open entry, creates a reactivation-call
+ * purchase exceeds its expected interval × factor, that has no open entry and was not written off as LOST
+ * within the cool-down (settings.relistLostAfterDays) without buying since, creates a reactivation-call
  * task for each and the entry pointing to it. An advisory lock per organization serialises concurrent
  * sweeps (several instances, or a manual run during the scheduled one); the partial unique index on open
  * entries is the last line of defence.
@@ -79,6 +80,11 @@ export function sweepStatement(p: SweepParams): Prisma.Sql {
         WHERE extract(epoch FROM ${p.at}::timestamp - pc.last_at) / 86400.0
               > COALESCE(${p.settings.fixedPeriodDays}::float8, pc.mean_gap, org_avg.avg_gap) * ${p.settings.factor}::float8
           AND NOT EXISTS (SELECT 1 FROM "ReactivationEntry" r WHERE r."clientId" = pc."clientId" AND r.status = 'OPEN')
+          -- A client written off as LOST rests for the cool-down, unless it bought after being written off.
+          AND NOT EXISTS (
+            SELECT 1 FROM "ReactivationEntry" r
+            WHERE r."clientId" = pc."clientId" AND r.status = 'LOST' AND r."closedAt" >= pc.last_at
+              AND r."closedAt" > ${p.at}::timestamp - make_interval(days => ${p.settings.relistLostAfterDays}::int))
       ), new_tasks AS (
         INSERT INTO "Task" (id, "organizationId", "assigneeId", "clientId", type, title, "dueAt", status, "createdAt")
         SELECT gen_random_uuid(), ${p.organizationId}::uuid, d.assignee, d."clientId", 'REACTIVATION_CALL',
