@@ -70,6 +70,43 @@ describe("channel ROI", () => {
   });
 });
 
+describe("tracked calls: first-touch attribution", () => {
+  it("a client without a channel who calls a tracking number and then buys counts as that channel's buyer; a manual choice wins", async () => {
+    const { head, manager } = await orgWithTimezone("Attribution");
+    const channel = async (name: string, phone: string) =>
+      (await ok(`mutation($n: String!, $p: PhoneNumber) { createChannel(input: { name: $n, trackingPhone: $p }) { ... on CreateChannelPayload { channel { id } } } }`, { n: name, p: phone }, head.token)).createChannel.channel.id;
+    const radio = await channel("Radio", "+7 495 000-00-11");
+    const billboard = await channel("Billboard", "+7 495 000-00-12");
+    const { createClient } = await ok(`mutation { createClient(input: { name: "Walk-in", phone: "+7 916 555-00-01" }) { ... on CreateClientPayload { client { id } } } }`, {}, manager.token);
+    const clientId = createClient.client.id;
+
+    // The call is found by the caller's number, recorded with an id, and gives the client its channel.
+    const call = `mutation($t: PhoneNumber!, $f: PhoneNumber, $at: DateTime) { recordInboundCall(input: { trackingPhone: $t, fromPhone: $f, occurredAt: $at }) {
+      __typename ... on RecordInboundCallPayload { call { id trackingPhone fromPhone occurredAt channel { name } client { id channel { name } channelSource } } } } }`;
+    const first = (await ok(call, { t: "+74950000011", f: "+79165550001", at: "2026-04-02T09:00:00Z" }, manager.token)).recordInboundCall;
+    expect(first.call).toMatchObject({ trackingPhone: "+74950000011", fromPhone: "+79165550001", occurredAt: "2026-04-02T09:00:00.000Z", channel: { name: "Radio" }, client: { id: clientId, channel: { name: "Radio" }, channelSource: "TRACKED_CALL" } });
+    expect(first.call.id).toMatch(/.+/);
+    const node = await ok(`query($id: ID!) { node(id: $id) { __typename ... on InboundCall { channel { name } } } }`, { id: first.call.id }, manager.token);
+    expect(node.node).toEqual({ __typename: "InboundCall", channel: { name: "Radio" } });
+    // First touch: a later call on another tracking number does not move the client.
+    const second = (await ok(call, { t: "+74950000012", f: "+79165550001", at: "2026-04-03T09:00:00Z" }, manager.token)).recordInboundCall;
+    expect(second.call.client.channel.name).toBe("Radio");
+
+    const { createOrder } = await ok(`mutation($c: ID!) { createOrder(input: { clientId: $c, amount: "7000.00", paidAt: "2026-04-05T10:00:00Z" }) { ... on CreateOrderPayload { order { id } } } }`, { c: clientId }, manager.token);
+    expect(createOrder.order.id).toBeTruthy();
+    const perf = async () => Object.fromEntries((await ok(`query { channelPerformance(period: { from: "2026-04-01T00:00:00Z", to: "2026-05-01T00:00:00Z" }) { channel { name } calls buyers revenue } }`, {}, head.token))
+      .channelPerformance.map((r: any) => [r.channel.name, [r.calls, r.buyers, r.revenue]]));
+    expect(await perf()).toEqual({ Billboard: [1, 0, "0.00"], Radio: [1, 1, "7000.00"] });
+
+    // A person who knows better sets the channel by hand; that choice wins from then on.
+    const { node: card } = await ok(`query($id: ID!) { node(id: $id) { ... on Client { version } } }`, { id: clientId }, manager.token);
+    await ok(`mutation($id: ID!, $v: Int!, $ch: ID) { updateClient(input: { id: $id, expectedVersion: $v, channelId: $ch }) { __typename } }`, { id: clientId, v: card.version, ch: billboard }, manager.token);
+    const third = (await ok(call, { t: "+74950000011", f: "+79165550001", at: "2026-04-06T09:00:00Z" }, manager.token)).recordInboundCall;
+    expect(third.call.client).toMatchObject({ channel: { name: "Billboard" }, channelSource: "MANUAL" });
+    expect(await perf()).toEqual({ Billboard: [1, 1, "7000.00"], Radio: [2, 0, "0.00"] });
+  });
+});
+
 describe("ABC", () => {
   it("classifies by paid revenue over the trailing window, stores snapshots, and carries each class's offer", async () => {
     const { admin, head, manager, organizationId, prisma } = await orgWithTimezone("ABC");
@@ -90,7 +127,7 @@ describe("ABC", () => {
       { class: "B", clients: 2, revenue: "150.00", share: 0.15 },
       { class: "C", clients: 2, revenue: "50.00", share: 0.05 },
     ]);
-    await ok(`mutation { updateAbcSettings(input: { classes: [{ class: "A", discountPercent: 10, offer: "Personal manager" }] }) { __typename } }`, {}, admin.token);
+    await ok(`mutation { updateAbcSettings(input: { classes: [{ class: A, discountPercent: 10, offer: "Personal manager" }] }) { __typename } }`, {}, admin.token);
     const cards = await ok(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on Client { name abcClass abcOffer { discountPercent offer } } } }`, { ids: [ids.Big, ids.Tiny, ids.Sleeper] }, manager.token);
     expect(cards.nodes).toEqual([
       { name: "Big", abcClass: "A", abcOffer: { discountPercent: 10, offer: "Personal manager" } },

@@ -172,6 +172,23 @@ describe("reactivation", () => {
     clock.set(NOW);
   });
 
+  it("a past purchase is one call: createOrder takes paidAt and shippedAt, validated, with no chase for a paid invoice", async () => {
+    const { manager, ids } = await seedHistory("Past purchase");
+    const create = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename
+      ... on CreateOrderPayload { order { paidAt shippedAt unpaidInvoice } } ... on ValidationError { issues { path message } } } }`;
+    const future = await gqlOk(create, { input: { clientId: ids.e, amount: "10", paidAt: "2026-06-02T12:00:00Z" } }, manager.token);
+    expect(future.createOrder.issues).toEqual([{ path: ["input", "paidAt"], message: "cannot be in the future" }]);
+    const early = await gqlOk(create, { input: { clientId: ids.e, amount: "10", invoicedAt: "2026-05-10T00:00:00Z", paidAt: "2026-05-01T00:00:00Z", shippedAt: "2026-05-02T00:00:00Z" } }, manager.token);
+    expect(early.createOrder.issues).toEqual([
+      { path: ["input", "paidAt"], message: "cannot be before invoicedAt" },
+      { path: ["input", "shippedAt"], message: "cannot be before invoicedAt" },
+    ]);
+    const past = await gqlOk(create, { input: { clientId: ids.e, amount: "10", invoicedAt: "2026-05-01T00:00:00Z", paidAt: "2026-05-03T00:00:00Z", shippedAt: "2026-05-04T00:00:00Z" } }, manager.token);
+    expect(past.createOrder.order).toEqual({ paidAt: "2026-05-03T00:00:00.000Z", shippedAt: "2026-05-04T00:00:00.000Z", unpaidInvoice: false });
+    const card = await gqlOk(`query($id: ID!) { node(id: $id) { ... on Client { lastPurchaseAt orders { totalCount } tasks { totalCount } } } }`, { id: ids.e }, manager.token);
+    expect(card.node).toEqual({ lastPurchaseAt: "2026-05-03T00:00:00.000Z", orders: { totalCount: 1 }, tasks: { totalCount: 0 } });
+  });
+
   it("money is exact and validated; order steps happen once", async () => {
     const { manager, ids } = await seedHistory("Money");
     const create = `mutation($c: ID!, $a: Decimal!) { createOrder(input: { clientId: $c, amount: $a }) { __typename ... on CreateOrderPayload { order { amount } } ... on ValidationError { issues { message } } } }`;

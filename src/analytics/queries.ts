@@ -134,8 +134,8 @@ export async function channelFigures(prisma: PrismaClient, organizationId: strin
         AND o."paidAt" >= ${from}::timestamp AND o."paidAt" < ${to}::timestamp
       GROUP BY c."channelId"
     )
-    SELECT ch.id AS "channelId", COALESCE(spend.amount, 0)::text AS spend, COALESCE(leads.n, 0)::int AS leads,
-           COALESCE(calls.n, 0)::int AS calls, COALESCE(sales.buyers, 0)::int AS buyers, COALESCE(sales.revenue, 0)::text AS revenue
+    SELECT ch.id AS "channelId", COALESCE(spend.amount, 0)::numeric(16, 2)::text AS spend, COALESCE(leads.n, 0)::int AS leads,
+           COALESCE(calls.n, 0)::int AS calls, COALESCE(sales.buyers, 0)::int AS buyers, COALESCE(sales.revenue, 0)::numeric(16, 2)::text AS revenue
     FROM "Channel" ch
     LEFT JOIN spend ON spend."channelId" = ch.id
     LEFT JOIN leads ON leads."channelId" = ch.id

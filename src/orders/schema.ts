@@ -39,7 +39,9 @@ const CreateOrderInput = builder.inputType("CreateOrderInput", {
     clientId: t.id({ required: true }),
     amount: t.field({ type: "Decimal", required: true }),
     number: t.string(),
-    invoicedAt: t.field({ type: "DateTime", description: "Set when the invoice is issued together with the order" }),
+    invoicedAt: t.field({ type: "DateTime", description: "Set when the invoice is issued together with the order; unpaid, it starts the payment chase" }),
+    paidAt: t.field({ type: "DateTime", description: "A past purchase in one call: when it was paid (not in the future, not before invoicedAt)" }),
+    shippedAt: t.field({ type: "DateTime", description: "When it was shipped (not in the future, not before invoicedAt)" }),
   }),
 });
 

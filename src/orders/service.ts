@@ -16,26 +16,56 @@ function startPaymentChase(ctx: AuthedContext, tx: Prisma.TransactionClient, ord
 export type OrderStep = "INVOICED" | "PAID" | "SHIPPED" | "CANCELLED";
 const STEP_COLUMN = { INVOICED: "invoicedAt", PAID: "paidAt", SHIPPED: "shippedAt", CANCELLED: "cancelledAt" } as const;
 
-export async function createOrder(ctx: AuthedContext, input: { clientId: string; amount: string; number?: string | null; invoicedAt?: Date | null }) {
+export interface CreateOrderInput {
+  clientId: string;
+  amount: string;
+  number?: string | null;
+  invoicedAt?: Date | null;
+  paidAt?: Date | null;
+  shippedAt?: Date | null;
+}
+
+/**
+ * Creates an order, possibly one that happened long ago (a past purchase is one call). Dates may not be in
+ * the future, nor payment or shipment before the invoice. A paid or shipped order is a purchase; an invoiced,
+ * unpaid one starts the payment chase.
+ */
+export async function createOrder(ctx: AuthedContext, input: CreateOrderInput) {
   const client = await loadClient(ctx, input.clientId);
   assertCanEditClient(ctx.viewer, client);
   const amount = parseMoney(input.amount);
   if (!amount.ok) throw ValidationError.field("input.amount", amount.message);
   if (input.number && input.number.length > 64) throw ValidationError.field("input.number", "must be at most 64 characters");
+  const dates = { invoicedAt: input.invoicedAt ?? null, paidAt: input.paidAt ?? null, shippedAt: input.shippedAt ?? null };
+  checkDates(ctx, dates);
   return ctx.prisma.$transaction(async (tx) => {
     const order = await tx.order.create({
-      data: {
-        organizationId: ctx.viewer.organizationId,
-        clientId: client.id,
-        amount: amount.value,
-        number: input.number?.trim() || null,
-        invoicedAt: input.invoicedAt ?? null,
-      },
+      data: { organizationId: ctx.viewer.organizationId, clientId: client.id, amount: amount.value, number: input.number?.trim() || null, ...dates },
     });
-    if (order.invoicedAt) await startPaymentChase(ctx, tx, order.id, client.id, order.invoicedAt);
+    const purchasedAt = earliest(dates.paidAt, dates.shippedAt);
+    if (purchasedAt) await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, client.id, purchasedAt);
+    if (order.invoicedAt && !order.paidAt) await startPaymentChase(ctx, tx, order.id, client.id, order.invoicedAt);
     return order;
   });
 }
+
+function checkDates(ctx: AuthedContext, dates: { invoicedAt: Date | null; paidAt: Date | null; shippedAt: Date | null }) {
+  const latest = new Date(ctx.clock.now().getTime() + CLOCK_SKEW_MS);
+  const issues = [];
+  for (const [field, at] of Object.entries(dates)) {
+    if (at && at > latest) issues.push({ path: ["input", field], message: "cannot be in the future" });
+  }
+  for (const field of ["paidAt", "shippedAt"] as const) {
+    const at = dates[field];
+    if (at && dates.invoicedAt && at < dates.invoicedAt) issues.push({ path: ["input", field], message: "cannot be before invoicedAt" });
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/** A client's clock may run a little ahead of ours. */
+const CLOCK_SKEW_MS = 60_000;
+
+const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : a ?? b);
 
 /**
  * Records one step of an order's life. Each step happens once; a cancelled order takes no further
@@ -51,7 +81,8 @@ export async function recordOrderStep(ctx: AuthedContext, id: string, step: Orde
   const column = STEP_COLUMN[step];
   if (order[column]) throw ValidationError.field("input.id", `the order is already ${step.toLowerCase()}`);
   if (order.cancelledAt) throw ValidationError.field("input.id", "the order is cancelled");
-  if (at > new Date(ctx.clock.now().getTime() + 60_000)) throw ValidationError.field("input.at", "cannot be in the future");
+  if (at > new Date(ctx.clock.now().getTime() + CLOCK_SKEW_MS)) throw ValidationError.field("input.at", "cannot be in the future");
+  if ((step === "PAID" || step === "SHIPPED") && order.invoicedAt && at < order.invoicedAt) throw ValidationError.field("input.at", "cannot be before the invoice");
   const updated = await ctx.prisma.$transaction(async (tx) => {
     const { count } = await tx.order.updateMany({
       where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
