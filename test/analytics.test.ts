@@ -75,7 +75,7 @@ describe("tracked calls: first-touch attribution", () => {
     const { head, manager } = await orgWithTimezone("Attribution");
     const channel = async (name: string, phone: string) =>
       (await ok(`mutation($n: String!, $p: PhoneNumber) { createChannel(input: { name: $n, trackingPhone: $p }) { ... on CreateChannelPayload { channel { id } } } }`, { n: name, p: phone }, head.token)).createChannel.channel.id;
-    const radio = await channel("Radio", "+7 495 000-00-11");
+    await channel("Radio", "+7 495 000-00-11");
     const billboard = await channel("Billboard", "+7 495 000-00-12");
     const { createClient } = await ok(`mutation { createClient(input: { name: "Walk-in", phone: "+7 916 555-00-01" }) { ... on CreateClientPayload { client { id } } } }`, {}, manager.token);
     const clientId = createClient.client.id;

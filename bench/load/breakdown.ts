@@ -25,7 +25,6 @@ async function time(label: string, run: () => Promise<unknown>, extra = "") {
 }
 
 console.log("| step | ms per request | notes |\n|---|---:|---|");
-const before = app.database.statementCount();
 const page = (target = app) => () =>
   target.fetch(new Request("http://bench/graphql", {
     method: "POST",

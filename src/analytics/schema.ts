@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { authed, type Context } from "../context.js";
 import type { Channel, Stage, User } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";

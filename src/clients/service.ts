@@ -1,12 +1,13 @@
 import type { z } from "zod";
 import type { AuthedContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
 import { assertCanEditClient, isSupervisor } from "../shared/access.js";
 import { ForbiddenError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import type { ClientChangeKindValue } from "./subscriptions.js";
 import { createClientSchema, updateClientSchema } from "./inputs.js";
 
@@ -120,15 +121,15 @@ export async function reassignClient(ctx: Ctx, id: string, ownerId: string | nul
 
 export async function deleteClient(ctx: Ctx, id: string, expectedVersion: number) {
   await loadClient(ctx, id);
-  const { count } = await ctx.prisma.client.deleteMany({ where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion } });
-  if (count === 0) await explainMiss(ctx, id, expectedVersion);
+  await compareAndSet({
+    entity: "Client", id, expectedVersion,
+    write: () => ctx.prisma.client.deleteMany({ where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion } }),
+    reread: () => rereadClient(ctx, id, ctx.prisma),
+  });
   publishChange(ctx, id, "DELETED");
 }
 
-/**
- * The compare-and-set that makes concurrent edits safe: the row changes only if its version is still
- * the one the caller read; otherwise the caller gets a typed conflict and nothing is written.
- */
+/** Writes the client's fields through the shared compare-and-set (a stale version is a typed conflict, nothing written). */
 export async function bumpVersion(
   ctx: Ctx,
   id: string,
@@ -136,18 +137,18 @@ export async function bumpVersion(
   data: Prisma.ClientUncheckedUpdateManyInput,
   tx: Prisma.TransactionClient = ctx.prisma,
 ) {
-  const { count } = await tx.client.updateMany({
-    where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
-    data: { ...data, version: { increment: 1 } },
+  await compareAndSet({
+    entity: "Client", id, expectedVersion,
+    write: () => tx.client.updateMany({
+      where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
+      data: { ...data, version: { increment: 1 } },
+    }),
+    reread: () => rereadClient(ctx, id, tx),
   });
-  if (count === 0) await explainMiss(ctx, id, expectedVersion, tx);
 }
 
-async function explainMiss(ctx: Ctx, id: string, expectedVersion: number, tx: Prisma.TransactionClient = ctx.prisma): Promise<never> {
-  const current = await tx.client.findFirst({ where: { id, organizationId: ctx.viewer.organizationId }, select: { version: true } });
-  if (!current) throw new NotFoundError("Client", encodeId("Client", id));
-  throw new VersionConflictError("Client", encodeId("Client", id), expectedVersion, current.version);
-}
+const rereadClient = (ctx: Ctx, id: string, db: Prisma.TransactionClient) =>
+  db.client.findFirst({ where: { id, organizationId: ctx.viewer.organizationId }, select: { version: true } });
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { NotFoundError, VersionConflictError } from "../graphql/errors.js";
-import { encodeId } from "../graphql/global-id.js";
+import { NotFoundError } from "../graphql/errors.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
 import { idOf } from "../shared/ids.js";
 import { parseInput } from "../shared/validate.js";
@@ -151,21 +151,14 @@ builder.mutationFields((t) => ({
         input.customFields === undefined
           ? undefined
           : await resolveCustomFields(ctx.prisma, organizationId, "CONTACT", current.customFields, input.customFields);
-      const { count } = await ctx.prisma.contact.updateMany({
-        where: { id, organizationId, version: input.expectedVersion },
-        data: {
-          fullName: data.fullName,
-          phones: data.phones ?? undefined,
-          emails: data.emails ?? undefined,
-          customFields,
-          version: { increment: 1 },
-        },
+      await compareAndSet({
+        entity: "Contact", id, expectedVersion: input.expectedVersion,
+        write: () => ctx.prisma.contact.updateMany({
+          where: { id, organizationId, version: input.expectedVersion },
+          data: { fullName: data.fullName, phones: data.phones ?? undefined, emails: data.emails ?? undefined, customFields, version: { increment: 1 } },
+        }),
+        reread: () => ctx.prisma.contact.findFirst({ where: { id, organizationId }, select: { version: true } }),
       });
-      if (count === 0) {
-        const now = await ctx.prisma.contact.findFirst({ where: { id, organizationId }, select: { version: true } });
-        if (!now) throw new NotFoundError("Contact", input.id);
-        throw new VersionConflictError("Contact", encodeId("Contact", id), input.expectedVersion, now.version);
-      }
       return ctx.prisma.contact.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),

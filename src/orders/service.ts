@@ -1,5 +1,6 @@
 import type { AuthedContext } from "../context.js";
-import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { NotFoundError, ValidationError } from "../graphql/errors.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
 import { loadClient } from "../clients/service.js";
 import { assertCanEditClient } from "../shared/access.js";
@@ -84,11 +85,14 @@ export async function recordOrderStep(ctx: AuthedContext, id: string, step: Orde
   if (at > new Date(ctx.clock.now().getTime() + CLOCK_SKEW_MS)) throw ValidationError.field("input.at", "cannot be in the future");
   if ((step === "PAID" || step === "SHIPPED") && order.invoicedAt && at < order.invoicedAt) throw ValidationError.field("input.at", "cannot be before the invoice");
   const updated = await ctx.prisma.$transaction(async (tx) => {
-    const { count } = await tx.order.updateMany({
-      where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
-      data: { [column]: at, version: { increment: 1 } },
+    await compareAndSet({
+      entity: "Order", id, expectedVersion,
+      write: () => tx.order.updateMany({
+        where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion },
+        data: { [column]: at, version: { increment: 1 } },
+      }),
+      reread: () => tx.order.findFirst({ where: { id, organizationId: ctx.viewer.organizationId }, select: { version: true } }),
     });
-    if (count === 0) throw new VersionConflictError("Order", encodeId("Order", id), expectedVersion, order.version);
     if (step === "PAID" || step === "SHIPPED") await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, order.clientId, at);
     if (step === "INVOICED") await startPaymentChase(ctx, tx, id, order.clientId, at);
     if (step === "PAID" || step === "CANCELLED") await cancelPaymentChases(tx, id, at, step === "PAID" ? "Order paid" : "Order cancelled");

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { AuthedContext } from "../context.js";
-import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { parseInput } from "../shared/validate.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import { exitCriteriaSchema } from "./criteria.js";
 import { PIPELINE_TEMPLATES, TEMPLATE_LANGUAGE, stageRows, type PipelineTemplateName } from "./default-template.js";
 
@@ -35,11 +36,14 @@ export async function updateStage(ctx: AuthedContext, id: string, expectedVersio
     }
     await assertCustomFieldsDefined(ctx, data.exitCriteria);
   }
-  const { count } = await ctx.prisma.stage.updateMany({
-    where: { id, organizationId, version: expectedVersion },
-    data: { ...data, exitCriteria: data.exitCriteria ? JSON.parse(JSON.stringify(data.exitCriteria)) : undefined, version: { increment: 1 } },
+  await compareAndSet({
+    entity: "Stage", id, expectedVersion,
+    write: () => ctx.prisma.stage.updateMany({
+      where: { id, organizationId, version: expectedVersion },
+      data: { ...data, exitCriteria: data.exitCriteria ? JSON.parse(JSON.stringify(data.exitCriteria)) : undefined, version: { increment: 1 } },
+    }),
+    reread: () => ctx.prisma.stage.findFirst({ where: { id, organizationId }, select: { version: true } }),
   });
-  if (count === 0) throw new VersionConflictError("Stage", encodeId("Stage", id), expectedVersion, stage.version);
 }
 
 async function assertCustomFieldsDefined(ctx: AuthedContext, rules: z.output<typeof exitCriteriaSchema>) {

@@ -1,5 +1,6 @@
 import type { AuthedContext } from "../context.js";
-import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
 
@@ -33,13 +34,17 @@ export async function recordOutcome(ctx: AuthedContext, entryId: string, input: 
   const now = ctx.clock.now();
   const closing = input.outcome !== "NO_DECISION";
   await ctx.prisma.$transaction(async (tx) => {
-    const { count } = await tx.reactivationEntry.updateMany({
-      where: { id: entryId, version: input.expectedVersion, status: "OPEN" },
-      data: closing
-        ? { status: input.outcome as "WON_BACK" | "LOST", churnReasonId, note, closedAt: now, version: { increment: 1 } }
-        : { note, version: { increment: 1 } },
+    await compareAndSet({
+      entity: "ReactivationEntry", id: entryId, expectedVersion: input.expectedVersion,
+      write: () => tx.reactivationEntry.updateMany({
+        where: { id: entryId, organizationId: viewer.organizationId, version: input.expectedVersion, status: "OPEN" },
+        data: closing
+          ? { status: input.outcome as "WON_BACK" | "LOST", churnReasonId, note, closedAt: now, version: { increment: 1 } }
+          : { note, version: { increment: 1 } },
+      }),
+      reread: () => tx.reactivationEntry.findFirst({ where: { id: entryId, organizationId: viewer.organizationId }, select: { version: true } }),
+      otherwise: () => ValidationError.field("input.entryId", "the entry is already closed"),
     });
-    if (count === 0) throw new VersionConflictError("ReactivationEntry", encodeId("ReactivationEntry", entryId), input.expectedVersion, entry.version);
     await tx.activity.create({
       data: {
         organizationId: viewer.organizationId,

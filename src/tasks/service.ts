@@ -1,6 +1,7 @@
 import type { AuthedContext } from "../context.js";
 import type { Prisma, TaskType } from "../generated/prisma/client.js";
-import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
+import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
 import { scheduleNextChases } from "./payment-chase.js";
@@ -44,20 +45,23 @@ async function loadEditable(ctx: AuthedContext, id: string) {
   return task;
 }
 
-async function compareAndSet(
+/** A task changes only while open and at the version the caller read. */
+function writeTask(
   ctx: AuthedContext,
   id: string,
   expectedVersion: number,
   data: Prisma.TaskUncheckedUpdateManyInput,
-  where: Prisma.TaskWhereInput = {},
   db: Prisma.TransactionClient = ctx.prisma,
 ) {
-  const { count } = await db.task.updateMany({ where: { id, version: expectedVersion, ...where }, data: { ...data, version: { increment: 1 } } });
-  if (count === 0) {
-    const current = await db.task.findUniqueOrThrow({ where: { id } });
-    if (current.version !== expectedVersion) throw new VersionConflictError("Task", encodeId("Task", id), expectedVersion, current.version);
-    throw ValidationError.field("input.id", `the task is ${current.status.toLowerCase()}`);
-  }
+  return compareAndSet({
+    entity: "Task", id, expectedVersion,
+    write: () => db.task.updateMany({
+      where: { id, organizationId: ctx.viewer.organizationId, version: expectedVersion, status: "OPEN" },
+      data: { ...data, version: { increment: 1 } },
+    }),
+    reread: () => db.task.findFirst({ where: { id, organizationId: ctx.viewer.organizationId }, select: { version: true, status: true } }),
+    otherwise: (task) => ValidationError.field("input.id", `the task is ${task.status.toLowerCase()}`),
+  });
 }
 
 export async function updateTask(ctx: AuthedContext, id: string, expectedVersion: number, patch: { title?: string; dueAt?: Date; assigneeId?: string }) {
@@ -68,14 +72,14 @@ export async function updateTask(ctx: AuthedContext, id: string, expectedVersion
   if (patch.assigneeId) data.assigneeId = patch.assigneeId;
   // A new due time is a new reminder: it fires (and may escalate) again.
   if (patch.dueAt) Object.assign(data, { dueAt: patch.dueAt, firedAt: null, escalatedAt: null });
-  await compareAndSet(ctx, id, expectedVersion, data, { status: "OPEN" });
+  await writeTask(ctx, id, expectedVersion, data);
 }
 
 export async function finishTask(ctx: AuthedContext, id: string, expectedVersion: number, status: "DONE" | "CANCELLED", result: string | null) {
   await loadEditable(ctx, id);
   if (result && result.length > 5000) throw ValidationError.field("input.result", "must be at most 5000 characters");
   await ctx.prisma.$transaction(async (tx) => {
-    await compareAndSet(ctx, id, expectedVersion, { status, result, completedAt: ctx.clock.now() }, { status: "OPEN" }, tx);
+    await writeTask(ctx, id, expectedVersion, { status, result, completedAt: ctx.clock.now() }, tx);
     // "They promised to pay" does not end the chase: the next one is scheduled while the invoice is unpaid.
     if (status === "DONE") await scheduleNextChases(tx, [id]);
   });
