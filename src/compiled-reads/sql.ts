@@ -39,9 +39,22 @@ export function whereSql(model: ModelMeta, alias: string, where: PrismaWhere | u
       else parts.push(inner.length ? `NOT (${inner.join(" OR ")})` : "TRUE");
       continue;
     }
+    if (isListHas(model, key, value)) {
+      parts.push(`${params.add((value as { has: unknown }).has)}::text = ANY(${col(alias, key)})`);
+      continue;
+    }
     parts.push(fieldCondition(scalarField(model, key), col(alias, key), value, params));
   }
   return parts.length ? parts.join(" AND ") : "TRUE";
+}
+
+/** `{ has: value }` on a String[] column (e.g. Contact.phones): the one list filter the domain uses. */
+function isListHas(model: ModelMeta, name: string, value: unknown): boolean {
+  const field = model.fields.get(name);
+  if (!field?.isList || field.kind === "object" || field.type !== "String") return false;
+  if (typeof value !== "object" || value === null) return false;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
+  return keys.length === 1 && keys[0] === "has" && typeof (value as { has: unknown }).has === "string";
 }
 
 function scalarField(model: ModelMeta, name: string): ModelField {

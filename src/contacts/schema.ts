@@ -10,7 +10,9 @@ import { compareAndSet } from "../shared/compare-and-set.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
 import { idOf } from "../shared/ids.js";
 import { parseInput } from "../shared/validate.js";
-import { endEmployment, startEmployment } from "./employments.js";
+import { endCurrentEmployments, endEmployment, startEmployment, updateEmployment } from "./employments.js";
+import { normalizePhone } from "../shared/phone.js";
+import type { Prisma } from "../generated/prisma/client.js";
 
 builder.prismaNode("Contact", {
   ...tenantNode,
@@ -22,9 +24,15 @@ builder.prismaNode("Contact", {
     customFields: t.expose("customFields", { type: "JSON" }),
     version: t.exposeInt("version"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    employments: t.relation("employments", {
+    employments: t.relatedConnection("employments", {
+      cursor: "id",
+      totalCount: true,
       description: "Every company this person worked at, current first: the history moves with them",
-      query: { orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }, { id: "asc" }] },
+      args: { current: t.arg.boolean({ description: "true: only current; false: only former" }) },
+      query: (args) => ({
+        where: args.current == null ? {} : args.current ? { endedAt: null } : { endedAt: { not: null } },
+        orderBy: [{ endedAt: { sort: "desc", nulls: "first" } }, { startedAt: "desc" }, { id: "asc" }],
+      }),
     }),
     activities: t.relatedConnection("activities", {
       cursor: "id",
@@ -43,6 +51,7 @@ builder.prismaNode("Employment", {
     title: t.exposeString("title", { nullable: true }),
     isDecisionMaker: t.exposeBoolean("isDecisionMaker"),
     directPhone: t.exposeString("directPhone", { nullable: true }),
+    version: t.exposeInt("version", { description: "Pass as expectedVersion to updateEmployment" }),
     startedAt: t.expose("startedAt", { type: "DateTime" }),
     endedAt: t.expose("endedAt", { type: "DateTime", nullable: true }),
     current: t.boolean({
@@ -57,7 +66,11 @@ builder.queryField("contacts", (t) =>
   t.prismaConnection({
     type: "Contact",
     cursor: "id",
-    args: { search: t.arg.string({ description: "Case-insensitive substring of the name" }) },
+    args: {
+      search: t.arg.string({
+        description: "Case-insensitive substring of the name, or an exact phone number (any format) or e-mail address",
+      }),
+    },
     ...rootList<{ search?: string | null }>({
       model: "Contact",
       where: (args, ctx) => contactWhere(ctx.viewer!.organizationId, args.search),
@@ -66,15 +79,25 @@ builder.queryField("contacts", (t) =>
   }),
 );
 
-function contactWhere(organizationId: string, search: string | null | undefined) {
+function contactWhere(organizationId: string, search: string | null | undefined): Prisma.ContactWhereInput {
   const term = search?.trim().slice(0, 200);
-  return { organizationId, ...(term ? { fullName: { contains: term, mode: "insensitive" as const } } : {}) };
+  if (!term) return { organizationId };
+  const phone = normalizePhone(term);
+  return {
+    organizationId,
+    OR: [
+      { fullName: { contains: term, mode: "insensitive" } },
+      { emails: { has: term.toLowerCase() } },
+      ...(phone ? [{ phones: { has: phone } }] : []),
+    ],
+  };
 }
 
 const contactSchema = z.object({
   fullName: z.string().trim().min(1, "is required").max(300),
   phones: z.array(z.string()).max(20, "at most 20 phones").nullish(),
-  emails: z.array(z.string()).max(20, "at most 20 emails").nullish(),
+  // Stored lower-case: addresses are compared case-insensitively everywhere, and search matches them exactly.
+  emails: z.array(z.string().transform((e) => e.toLowerCase())).max(20, "at most 20 emails").nullish(),
 });
 
 const EmploymentInput = builder.inputType("EmploymentInput", {
@@ -83,6 +106,7 @@ const EmploymentInput = builder.inputType("EmploymentInput", {
     title: t.string(),
     isDecisionMaker: t.boolean({ defaultValue: false }),
     directPhone: t.field({ type: "PhoneNumber" }),
+    startedAt: t.field({ type: "DateTime", description: "When they started there; defaults to now (history from elsewhere has real dates)" }),
   }),
 });
 
@@ -164,7 +188,7 @@ builder.mutationFields((t) => ({
   }),
   addEmployment: t.prismaField({
     type: "Employment",
-    description: "Links a contact to a client (a contact may work at several). Moving companies: end the old one, add the new one.",
+    description: "Links a contact to a client (a contact may work at several). Moving companies: `endCurrent` ends the old one as the new one starts.",
     errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
     args: {
       input: t.arg({
@@ -175,7 +199,8 @@ builder.mutationFields((t) => ({
             title: f.string(),
             isDecisionMaker: f.boolean({ defaultValue: false }),
             directPhone: f.field({ type: "PhoneNumber" }),
-            endCurrent: f.boolean({ defaultValue: false, description: "Also end the contact's current employments (they moved)" }),
+            startedAt: f.field({ type: "DateTime", description: "When they started there; defaults to now" }),
+            endCurrent: f.boolean({ defaultValue: false, description: "Also end the contact's current employments (they moved), as of startedAt" }),
           }),
         }),
         required: true,
@@ -187,12 +212,35 @@ builder.mutationFields((t) => ({
       const contact = await ctx.prisma.contact.findFirst({ where: { id: contactId, organizationId: viewer.organizationId } });
       if (!contact) throw new NotFoundError("Contact", input.contactId);
       const employment = await ctx.prisma.$transaction(async (tx) => {
-        if (input.endCurrent) {
-          await tx.employment.updateMany({ where: { contactId, endedAt: null }, data: { endedAt: ctx.clock.now() } });
-        }
-        return startEmployment({ ...ctx, viewer }, tx, contactId, { ...input, clientId: idOf(input.clientId, "Client", "input.clientId") }, "input");
+        const clientId = idOf(input.clientId, "Client", "input.clientId");
+        if (input.endCurrent) await endCurrentEmployments(tx, contactId, input.startedAt ?? ctx.clock.now());
+        return startEmployment({ ...ctx, viewer }, tx, contactId, { ...input, clientId }, "input");
       });
       return ctx.prisma.employment.findUniqueOrThrow({ ...selection(query), where: { id: employment.id } });
+    },
+  }),
+  updateEmployment: t.prismaField({
+    type: "Employment",
+    description: "Edits an employment in place: title, decision-maker flag, direct phone. Unset fields keep their value; null clears title and phone.",
+    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("UpdateEmploymentInput", {
+          fields: (f) => ({
+            id: f.id({ required: true }),
+            expectedVersion: f.int({ required: true }),
+            title: f.string(),
+            isDecisionMaker: f.boolean(),
+            directPhone: f.field({ type: "PhoneNumber" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = idOf(input.id, "Employment", "input.id");
+      await updateEmployment({ ...ctx, viewer: ctx.viewer! }, id, input);
+      return ctx.prisma.employment.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   endEmployment: t.prismaField({

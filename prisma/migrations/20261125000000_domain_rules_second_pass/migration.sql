@@ -67,3 +67,7 @@ UPDATE "Task" t SET status = 'CANCELLED', "completedAt" = now(), result = 'Merge
     AND EXISTS (SELECT 1 FROM "Task" n WHERE n."orderId" = t."orderId" AND n.type = 'PAYMENT_CHASE' AND n.status = 'OPEN'
                 AND (n."dueAt", n.id) > (t."dueAt", t.id));
 CREATE UNIQUE INDEX "Task_one_open_chase_per_order" ON "Task" ("orderId") WHERE type = 'PAYMENT_CHASE' AND status = 'OPEN';
+
+-- E-mail addresses are stored lower-case, so a search by e-mail is an exact, indexable match.
+UPDATE "Contact" c SET emails = ARRAY(SELECT lower(e) FROM unnest(c.emails) AS e)
+  WHERE EXISTS (SELECT 1 FROM unnest(c.emails) AS e WHERE e <> lower(e));
