@@ -47,7 +47,7 @@ async function setUp(name: string): Promise<Fixture> {
   };
   const client = (await run(`mutation($i: CreateClientInput!) { createClient(input: $i) { ... on CreateClientPayload { client { id stage { id } } } } }`, { i: { name: `${name} client` } })).createClient.client;
   const contact = (await run(
-    `mutation($i: CreateContactInput!) { createContact(input: $i) { ... on CreateContactPayload { contact { id employments { id } } } } }`,
+    `mutation($i: CreateContactInput!) { createContact(input: $i) { ... on CreateContactPayload { contact { id employments { edges { node { id } } } } } } }`,
     { i: { fullName: `${name} contact`, employment: { clientId: client.id, title: "Director" } } },
   )).createContact.contact;
   const task = (await run(`mutation($i: CreateTaskInput!) { createTask(input: $i) { ... on CreateTaskPayload { task { id } } } }`, {
@@ -60,7 +60,7 @@ async function setUp(name: string): Promise<Fixture> {
     i: { name: `${name} ads` },
   })).createChannel.channel;
   return {
-    token, userId, client: client.id, contact: contact.id, employment: contact.employments[0].id, task: task.id,
+    token, userId, client: client.id, contact: contact.id, employment: contact.employments.edges[0].node.id, task: task.id,
     order: order.id, channel: channel.id, stage: client.stage.id,
   };
 }

@@ -138,7 +138,7 @@ describe("clients", () => {
   it("logs activities on the timeline, newest first, with author", async () => {
     const { client } = await createClient(manager.token, { name: "Timeline" });
     const log = `mutation($input: LogActivityInput!) { logActivity(input: $input) { __typename } }`;
-    await server.gql(log, { input: { clientId: client.id, type: "CALL", outcome: "interested", body: "first", occurredAt: "2026-01-01T10:00:00Z" } }, manager.token);
+    await server.gql(log, { input: { clientId: client.id, type: "CALL", outcome: "INTERESTED", body: "first", occurredAt: "2026-01-01T10:00:00Z" } }, manager.token);
     await server.gql(log, { input: { clientId: client.id, type: "NOTE", body: "second", occurredAt: "2026-01-02T10:00:00Z" } }, manager.token);
     const res = await server.gql(`query($id: ID!) { node(id: $id) { ... on Client { activityCount activities(first: 10) { totalCount edges { node { type body author { id } } } } } } }`, { id: client.id }, admin.token);
     expect(res.data.node.activityCount).toBe(2);

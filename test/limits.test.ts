@@ -12,8 +12,7 @@ afterAll(() => server?.stop());
 
 describe("query limits", () => {
   it("refuses queries deeper than the limit before running them", async () => {
-    const deep = `{ clients { edges { node { employments { edges { node { contact { employments { client { employments {
-      edges { node { contact { employments { client { owner { id } } } } } } } } } } } } } } } } }`;
+    const deep = `{ clients { edges { node { employments { edges { node { contact { employments { edges { node { client { employments { edges { node { contact { employments { edges { node { client { owner { id } } } } } } } } } } } } } } } } } } } } }`;
     const res = await server.gql(deep, {}, token);
     expect(res.data ?? null).toBeNull();
     expect(res.errors?.[0]?.message).toMatch(/maximum depth/i);

@@ -204,6 +204,8 @@ describe("follow-ups", () => {
     const leadStage = pipelines[0].stages.find((st: any) => st.key === "lead_development").id;
     const rule = await ok(save, { input: { name: "Research the lead", trigger: "STAGE_ENTERED", stageId: leadStage, taskType: "FOLLOW_UP", taskTitle: "Find the decision-maker", delayMinutes: 60 } }, admin.token);
     expect(rule.saveFollowUpRule.__typename).toBe("SaveFollowUpRulePayload");
+    const saved = (await ok(`{ followUpRules { name stageId } }`, {}, admin.token)).followUpRules.find((r: any) => r.name === "Research the lead");
+    expect(saved.stageId).toBe(leadStage); // the Stage's global id, usable with node(id:)
     const { createClient } = await ok(`mutation { createClient(input: { name: "Staged", website: "https://staged.example", phone: "+74951112233" }) { ... on CreateClientPayload { client { id version } } } }`, {}, manager.token);
     const move = await ok(`mutation($c: ID!, $s: ID!) { moveClientToStage(input: { clientId: $c, stageId: $s, expectedVersion: 1 }) { __typename } }`, { c: createClient.client.id, s: leadStage }, manager.token);
     expect(move.moveClientToStage.__typename).toBe("MoveClientToStagePayload");

@@ -6,6 +6,7 @@ import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { idOf } from "../shared/ids.js";
+import { encodeId } from "../graphql/global-id.js";
 import { selection } from "../shared/selection.js";
 import { parseInput } from "../shared/validate.js";
 import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
@@ -25,7 +26,12 @@ builder.prismaNode("FollowUpRule", {
     name: t.exposeString("name"),
     trigger: t.expose("trigger", { type: TriggerEnum }),
     activityType: t.expose("activityType", { type: ActivityTypeEnum, nullable: true }),
-    stageId: t.id({ nullable: true, resolve: (r) => r.stageId }),
+    stageId: t.id({
+      nullable: true,
+      description: "STAGE_ENTERED: the Stage's global id, as `node(id:)` and `saveFollowUpRule` take it",
+      select: { stageId: true },
+      resolve: (r) => (r.stageId ? encodeId("Stage", r.stageId) : null),
+    }),
     taskType: t.expose("taskType", { type: TaskTypeEnum }),
     taskTitle: t.exposeString("taskTitle"),
     delayMinutes: t.exposeInt("delayMinutes"),

@@ -64,7 +64,7 @@ beforeAll(async () => {
       { dueFrom: new Date(Date.now() - 3_600_000).toISOString(), dueBefore: new Date(Date.now() + 7_200_000).toISOString() },
       { clientId: "garbage" },
     ],
-    searches: ["anna", "%", "Oleg 100", "", "zz"],
+    searches: ["anna", "%", "Oleg 100", "", "zz", "+7 916 123-45-67", "ANNA@example.com", "+79160000000"],
     reactivationFilters: [
       { status: "OPEN" }, { mine: true }, { status: "WON_BACK" },
       { assigneeId: encodeId("User", one.users[1]!) }, { assigneeId: encodeId("User", two.users[1]!) }, { assigneeId: "garbage" },

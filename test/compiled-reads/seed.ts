@@ -37,7 +37,7 @@ export async function seedOrganization(prisma: PrismaClient, organizationId: str
   }
   for (let i = 0; i < 30; i++) {
     const contact = await prisma.contact.create({
-      data: { organizationId, fullName: pick(["Ivan Petrov", "Anna", "anna", "Oleg 100%"]), phones: rand() < 0.5 ? ["+79161234567"] : [], emails: [] },
+      data: { organizationId, fullName: pick(["Ivan Petrov", "Anna", "anna", "Oleg 100%"]), phones: rand() < 0.5 ? ["+79161234567"] : [], emails: rand() < 0.5 ? ["anna@example.com"] : [] },
     });
     const jobs = 1 + Math.floor(rand() * 2);
     for (let k = 0; k < jobs; k++) {
