@@ -11,8 +11,8 @@ const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
  * `_prisma_migrations` table (same checksum), so `prisma migrate status/deploy` agree with us.
  * Runs in-process because PGlite allows one process per data directory.
  */
-export function applyMigrations(db: Database): Promise<string[]> {
-  return db.withConnection((conn) => applyOn(conn, db.kind === "postgres"));
+export function applyMigrations(db: Database, options: { through?: string } = {}): Promise<string[]> {
+  return db.withConnection((conn) => applyOn(conn, db.kind === "postgres", options.through));
 }
 
 /**
@@ -39,7 +39,8 @@ async function migrationNames(): Promise<string[]> {
     .sort();
 }
 
-async function applyOn(db: SqlConnection, lock: boolean): Promise<string[]> {
+/** `through` stops after that migration: upgrade tests load data in an older schema, then migrate it. */
+async function applyOn(db: SqlConnection, lock: boolean, through?: string): Promise<string[]> {
   // Several instances may start at once against one PostgreSQL: serialise them.
   if (lock) await db.exec("SELECT pg_advisory_lock(72707369)");
   await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -56,6 +57,7 @@ async function applyOn(db: SqlConnection, lock: boolean): Promise<string[]> {
     const names = await migrationNames();
     const applied: string[] = [];
     for (const name of names) {
+      if (through && name > through) break;
       if (done.has(name)) continue;
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
