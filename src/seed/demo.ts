@@ -51,6 +51,7 @@ export async function seedDemo(prisma: PrismaClient, now = new Date()): Promise<
             businessDescription: i % 2 ? `${name} sells to local businesses` : null,
             ownerId: owner.id,
             channelId: channels[i % channels.length]!.id,
+            channelSource: "MANUAL",
             pipelineId: pipeline.id,
             stageId: stage.id,
             stageEnteredAt: enteredAt,
