@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { buildSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { renderSchema } from "../src/scripts/print-schema.js";
 
@@ -6,5 +7,35 @@ describe("schema.graphql", () => {
   it("is up to date with the Pothos schema (run `npm run schema:print`)", () => {
     const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
     expect(committed).toBe(renderSchema());
+  });
+});
+
+describe("typed where it used to be loosely typed (#13)", () => {
+  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
+  const typeOf = (type: string, field: string) => {
+    const t = schema.getType(type);
+    if (!t || !("getFields" in t)) throw new Error(`no type ${type}`);
+    const f = (t.getFields() as Record<string, { type: unknown }>)[field];
+    return f ? String(f.type) : undefined;
+  };
+  it("uses enums and DateTime, one word for reasons, and global ids", () => {
+    expect(typeOf("Client", "abcClass")).toBe("AbcClass");
+    expect(typeOf("ClientFilter", "abcClass")).toBe("AbcClass");
+    expect(typeOf("AbcClassSize", "class")).toBe("AbcClass!");
+    expect(typeOf("ReactivationSettings", "assignTo")).toBe("ReactivationAssignTo!");
+    expect(typeOf("UpdateReactivationSettingsInput", "assignTo")).toBe("ReactivationAssignTo");
+    expect(typeOf("ReactivationSettings", "lastSweepAt")).toBe("DateTime");
+    expect(typeOf("OpenTaskWithDueTimeCriterion", "taskType")).toBe("TaskType!");
+    expect(typeOf("ExitCriterionInput", "taskType")).toBe("TaskType");
+    expect(typeOf("ActivitySinceStageEntryCriterion", "outcome")).toBe("ActivityOutcome");
+    expect(typeOf("Activity", "outcome")).toBe("ActivityOutcome");
+    expect(typeOf("LogActivityInput", "outcome")).toBe("ActivityOutcome");
+    expect(typeOf("RecordReactivationCallInput", "reasonId")).toBe("ID");
+    expect(typeOf("RecordReactivationCallInput", "churnReasonKey")).toBeUndefined();
+    expect(typeOf("MoveClientToStageInput", "reasonId")).toBe("ID");
+    expect(typeOf("ReactivationEntry", "churnReason")).toBe("Reason");
+    expect(typeOf("ReactivationEntry", "task")).toBe("Task");
+    expect(typeOf("Mutation", "recordInboundCall")).toBe("RecordInboundCallResult!");
+    expect(typeOf("Contact", "employments")).toBe("ContactEmploymentsConnection!");
   });
 });
