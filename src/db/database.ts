@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { resolveDatabase } from "./database-url.js";
+import { lockDataDirectory } from "./embedded-lock.js";
 
 export interface SqlConnection {
   exec(sql: string): Promise<void>;
@@ -38,7 +39,11 @@ export async function openDatabase(
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     if (target.dataDir) await mkdir(path.dirname(path.resolve(target.dataDir)), { recursive: true });
-    const pglite = await PGlite.create(target.dataDir);
+    const unlock = target.dataDir ? await lockDataDirectory(path.resolve(target.dataDir)) : async () => {};
+    const pglite = await PGlite.create(target.dataDir).catch(async (error) => {
+      await unlock();
+      throw error;
+    });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as never, log: [...log] });
     prisma.$on("query", () => void statements++);
     return {
@@ -58,6 +63,7 @@ export async function openDatabase(
       close: async () => {
         await prisma.$disconnect();
         await pglite.close();
+        await unlock();
       },
     };
   }

@@ -9,6 +9,8 @@ import type { Config } from "../config.js";
 import type { AppServices, Context } from "../context.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { applyMigrations, pendingMigrations } from "../db/migrate.js";
+import { waitForDatabase } from "../db/wait-for-database.js";
+import { StartupError } from "../startup-error.js";
 import { openRedisForCommands } from "../db/redis.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "../limits/rate-limiter.js";
 import { createMemorySlots, createRedisSlots } from "../limits/subscription-slots.js";
@@ -54,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const database =
     options.database ??
     (await openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, "idle database connection lost") }));
+  if (!options.database) await waitForDatabase(database, config.databaseUrl, config.databaseWaitMs, log);
   await prepareSchema(database, config, log);
   const metrics = createMetrics();
   const redis: Redis | undefined = config.redisUrl ? openRedisForCommands(config.redisUrl, log) : undefined;
@@ -132,7 +135,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     services,
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     async start() {
-      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+      await listen(server, config.port, config.host);
       listening = true;
       if (config.backgroundJobs) {
         stopJobs.push(startReactivationScheduler(services), startAbcScheduler(services));
@@ -178,6 +181,26 @@ async function prepareSchema(database: Database, config: Config, log: Logger): P
   }
   const pending = await pendingMigrations(database);
   if (pending.length) {
-    throw new Error(`The database is missing migrations ${pending.join(", ")}: run \`npm run migrate\` first (or set MIGRATE_ON_START=1)`);
+    throw new StartupError(`The database is missing migrations ${pending.join(", ")}: run \`npm run migrate\` first (or set MIGRATE_ON_START=1)`);
   }
+}
+
+/** Listens, turning "address in use" and "not permitted" into messages that say which setting to change. */
+function listen(server: import("node:http").Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      if (error.code === "EADDRINUSE") reject(new StartupError(`Port ${port} on ${host} is already in use by another program: stop it, or set PORT to a free port.`));
+      else if (error.code === "EACCES") reject(new StartupError(`Not allowed to listen on ${host}:${port}: choose a PORT above 1023, or run with the needed permission.`));
+      else if (error.code === "EADDRNOTAVAIL") reject(new StartupError(`HOST ${host} is not an address of this machine.`));
+      else reject(error);
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
 }

@@ -23,7 +23,16 @@ export function attachGraphqlWs(options: {
   metrics: Metrics;
 }) {
   const { yoga, metrics } = options;
-  const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxMessageBytes });
+  // noServer: attached to the HTTP server, ws would re-emit its listen errors (port in use) as an "internal error"
+  // with a stack trace; upgrades are routed here instead.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  options.server.on("upgrade", (request, socket, head) => {
+    if (new URL(request.url ?? "/", "http://localhost").pathname !== yoga.graphqlEndpoint) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));
+  });
   wsServer.on("connection", (socket) => {
     metrics.wsConnections.inc();
     socket.once("close", () => metrics.wsConnections.dec());

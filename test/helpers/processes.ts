@@ -12,6 +12,8 @@ export interface ApiProcess {
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** Starts `src/main.ts` as its own OS process (so it can be killed -9) and waits for its "listening" log line. */
@@ -41,6 +43,7 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 60_000):
     url,
     child,
     exited,
+    output: () => output,
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
@@ -91,4 +94,20 @@ export function hasCommand(name: string): boolean {
       return false;
     }
   });
+}
+
+/** Runs the API expecting it to refuse to start: resolves with its exit code and everything it printed. */
+export async function runApiUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "test", SEED_DEMO: "0", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
 }
