@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createClient, type Client } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
-import { issueToken } from "../src/auth/tokens.js";
+import { sessionTokenOverSql } from "../src/auth/sessions.js";
 import { loadConfig } from "../src/config.js";
 import { recreateDatabase } from "./scale-data.js";
 
@@ -56,7 +56,7 @@ const { rows: clientRows } = await db.query<{ id: string }>(
   `INSERT INTO "Client" (id, "organizationId", name, "ownerId", "updatedAt") SELECT gen_random_uuid(), $1, 'Fan client ' || u.ord, u.id, now()
    FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, ord) RETURNING id`, [org!.id, users.map((u) => u.id)]);
 const jwt = loadConfig({ NODE_ENV: "production", JWT_SECRET }).jwt;
-const tokens = await Promise.all(users.map((u) => issueToken(jwt, { userId: u.id, organizationId: org!.id, role: "MANAGER" })));
+const tokens = await Promise.all(users.map((u) => sessionTokenOverSql(db, jwt, { userId: u.id, organizationId: org!.id, role: "MANAGER" })));
 
 console.log("| subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection |");
 console.log("|---|---|---|---|---|---|");

@@ -96,7 +96,7 @@ const envSchema = z.object({
   JWT_SECRET: optionalText,
   JWT_ISSUER: text("crm-api"),
   JWT_AUDIENCE: text("crm-clients"),
-  JWT_TTL_SECONDS: int(8 * 3600, 30, 24 * 3600),
+  JWT_TTL_SECONDS: int(15 * 60, 30, 24 * 3600),
   REFRESH_TTL_SECONDS: int(30 * 24 * 3600, 60),
   OIDC_JWKS_URL: url(["https:", "http:"]),
   OIDC_ISSUER: optionalText,

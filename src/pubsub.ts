@@ -11,11 +11,13 @@ export type CrmTopics = {
   /** The same reminders, per assignee (`${organizationId}:${assigneeId}`): a manager's sockets hear only their own. */
   "reminder:due:assignee": [organizationAndAssignee: string, payload: { taskId: string; assigneeId: string; firedAt: string }];
   "task:escalated": [organizationId: string, payload: { escalationId: string; taskId: string; managerId: string }];
+  /** Sessions ended or users deactivated: every instance closes their sockets. Ids only, no tenant data. */
+  "auth:revoked": [payload: { sessionIds: string[]; userIds: string[]; reason: string }];
 };
 
 export type CrmPubSub = ReturnType<typeof createPubSub<CrmTopics>> & { close(): Promise<void> };
 
-export function createCrmPubSub(redisUrl?: string, onRedisError: (error: Error) => void = () => {}): CrmPubSub {
+export function createCrmPubSub(redisUrl?: string, onRedisError: (error: Error) => void = () => {}, prefix = ""): CrmPubSub {
   if (!redisUrl) {
     // Every live subscriber is a listener on its topic; thousands per topic are normal here, not a leak.
     const eventTarget = new EventTarget();
@@ -31,13 +33,18 @@ export function createCrmPubSub(redisUrl?: string, onRedisError: (error: Error) 
   // The event target fires PUBLISH/SUBSCRIBE/UNSUBSCRIBE without awaiting them; during an outage or a shutdown they
   // reject, which must be reported, not left as unhandled rejections (ioredis resubscribes after reconnecting).
   // The event target uses only these three methods of its subscribe client.
+  // Channels live under REDIS_PREFIX like the keys, so deployments sharing a Redis never hear each other.
+  const prefixed = (channel: string) => `${prefix}${channel}`;
   const subscriber = {
-    on: (event: string, listener: (...args: any[]) => void) => subscribeClient.on(event, listener),
-    subscribe: (...channels: string[]) => subscribeClient.subscribe(...channels).catch(onRedisError),
-    unsubscribe: (...channels: string[]) => subscribeClient.unsubscribe(...channels).catch(onRedisError),
+    on: (event: string, listener: (...args: any[]) => void) =>
+      subscribeClient.on(event, event === "message"
+        ? (channel: string, message: string) => channel.startsWith(prefix) && listener(channel.slice(prefix.length), message)
+        : listener),
+    subscribe: (...channels: string[]) => subscribeClient.subscribe(...channels.map(prefixed)).catch(onRedisError),
+    unsubscribe: (...channels: string[]) => subscribeClient.unsubscribe(...channels.map(prefixed)).catch(onRedisError),
   } as unknown as Redis;
   const publisher = {
-    publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(onRedisError),
+    publish: (channel: string, message: string) => publishClient.publish(prefixed(channel), message).catch(onRedisError),
   } as unknown as Redis;
   const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient: subscriber });
   return Object.assign(createPubSub<CrmTopics>({ eventTarget }), {

@@ -2,7 +2,7 @@
 // Prisma alone with the includes the API uses, Prisma with narrow selects, and the floor's single SQL statement.
 // Run after bench/load/run.ts has seeded crm_bench_load:  node --import tsx bench/load/breakdown.ts
 import pg from "pg";
-import { issueToken } from "../../src/auth/tokens.js";
+import { openSession } from "../../src/auth/sessions.js";
 import { loadConfig } from "../../src/config.js";
 import { buildApp } from "../../src/server/app.js";
 import { PAGE_QUERIES } from "./queries.js";
@@ -15,7 +15,7 @@ const pothosApp = await buildApp({ config: { ...config, compiledReads: false }, 
 const prisma = app.database.prisma;
 const head = await prisma.user.findFirstOrThrow({ where: { role: "HEAD_OF_SALES" } });
 const org = head.organizationId;
-const token = await issueToken(config.jwt, { userId: head.id, organizationId: org, role: "HEAD_OF_SALES" });
+const { accessToken: token } = await openSession(prisma, config.jwt, { userId: head.id, organizationId: org, role: "HEAD_OF_SALES" });
 
 async function time(label: string, run: () => Promise<unknown>, extra = "") {
   for (let i = 0; i < 20; i++) await run();

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { loadConfig } from "../../src/config.js";
-import { issueToken } from "../../src/auth/tokens.js";
+import { sessionTokenOverSql } from "../../src/auth/sessions.js";
 import { encodeId } from "../../src/graphql/global-id.js";
 import { seedLoadData } from "./seed.js";
 import { CARD_QUERY, MY_TASKS_QUERY, PAGE_QUERIES, normalisePage, type Page } from "./queries.js";
@@ -57,8 +57,11 @@ const [api, postgraphile, raw] = await Promise.all([
 const pids = { api: api.pid!, postgraphile: postgraphile.pid!, raw: raw.pid! };
 
 const jwt = loadConfig({ NODE_ENV: "production", JWT_SECRET }).jwt;
-const headToken = await issueToken(jwt, { userId: seeded.headId, organizationId, role: "HEAD_OF_SALES" });
-const managerToken = await issueToken(jwt, { userId: seeded.managerId, organizationId, role: "MANAGER" });
+const sessionDb = new pg.Client({ connectionString: DATABASE_URL });
+await sessionDb.connect();
+const headToken = await sessionTokenOverSql(sessionDb, jwt, { userId: seeded.headId, organizationId, role: "HEAD_OF_SALES" });
+const managerToken = await sessionTokenOverSql(sessionDb, jwt, { userId: seeded.managerId, organizationId, role: "MANAGER" });
+await sessionDb.end();
 const apiUrl = `http://127.0.0.1:${PORTS.api}/graphql`;
 const gql = (token: string, query: string, variables?: object) => ({
   url: apiUrl, method: "POST" as const,

@@ -8,15 +8,33 @@ import { InvalidTokenError, type Role, type TokenVerifier, type Viewer } from ".
 export async function authenticate(token: string, verifier: TokenVerifier, sql: SqlConnection): Promise<Viewer> {
   const { source, payload } = await verifier.verify(token);
   const subject = payload.sub!;
-  if (source === "own" && !isUuid(subject)) throw new InvalidTokenError("unknown or inactive user");
-  const column = source === "own" ? `id` : `"externalSubject"`;
-  const [user] = await sql.query<{ id: string; organizationId: string; role: Role }>(
-    `SELECT id, "organizationId", role::text AS role FROM "User" WHERE ${column} = $1 AND active LIMIT 1`,
-    [subject],
+  const tokenExpiresAt = new Date(payload.exp! * 1000);
+  if (source === "external") {
+    const [user] = await sql.query<UserRow>(
+      `SELECT id, "organizationId", role::text AS role FROM "User" WHERE "externalSubject" = $1 AND active LIMIT 1`,
+      [subject],
+      { prepare: true },
+    );
+    if (!user) throw new InvalidTokenError("unknown or inactive user");
+    return { userId: user.id, organizationId: user.organizationId, role: user.role, tokenExpiresAt };
+  }
+  const sessionId = payload.sid;
+  if (!isUuid(subject) || typeof sessionId !== "string" || !isUuid(sessionId)) throw new InvalidTokenError("invalid token");
+  // One statement: the user is active and the token's session is neither revoked nor over.
+  const [user] = await sql.query<UserRow>(
+    `SELECT u.id, u."organizationId", u.role::text AS role FROM "User" u JOIN "Session" s ON s."userId" = u.id
+     WHERE u.id = $1 AND s.id = $2 AND u.active AND s."revokedAt" IS NULL AND s."expiresAt" > now() LIMIT 1`,
+    [subject, sessionId],
     { prepare: true }, // the same text on every request
   );
-  if (!user) throw new InvalidTokenError("unknown or inactive user");
-  return { userId: user.id, organizationId: user.organizationId, role: user.role };
+  if (!user) throw new InvalidTokenError("session ended or user inactive");
+  return { userId: user.id, organizationId: user.organizationId, role: user.role, sessionId, tokenExpiresAt };
+}
+
+interface UserRow {
+  id: string;
+  organizationId: string;
+  role: Role;
 }
 
 export function bearerToken(header: string | null | undefined): string | undefined {

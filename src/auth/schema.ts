@@ -6,23 +6,28 @@ import { AuthenticationError, ValidationError } from "../graphql/errors.js";
 import { provisionOrganization } from "../organizations/provision.js";
 import { parseInput } from "../shared/validate.js";
 import { hashPassword, verifyPassword } from "./password.js";
-import { issueToken, type Viewer } from "./tokens.js";
+import type { Viewer } from "./tokens.js";
+import { announceRevoked, openSession, refreshSession, revokeSessions, SessionRefusedError, type IssuedSession } from "./sessions.js";
+import { authed } from "../context.js";
 import { RateLimitedError } from "../limits/errors.js";
 import { rateRule } from "../limits/rules.js";
 import type { Context } from "../context.js";
 
 
-interface Session {
-  token: string;
-  userId: string;
-}
+type Session = IssuedSession & { userId: string };
 
 const SessionRef = builder.objectRef<Session>("Session").implement({
-  description: "A signed-in session: send `token` as `Authorization: Bearer <token>` or in graphql-ws connectionParams.",
+  description:
+    "A signed-in session. Send `token` as `Authorization: Bearer <token>` (or in graphql-ws connectionParams) until " +
+    "`tokenExpiresAt`; then exchange `refreshToken` with `refreshSession` for new ones. Each refresh token works once.",
   fields: (t) => ({
-    token: t.exposeString("token"),
+    token: t.string({ description: "The short-lived access token (JWT)", resolve: (s) => s.accessToken }),
+    tokenExpiresAt: t.field({ type: "DateTime", description: "When `token` stops working", resolve: (s) => s.accessTokenExpiresAt }),
+    refreshToken: t.string({ description: "Single-use: exchange it with `refreshSession`; keep it secret (not in URLs or logs)", resolve: (s) => s.refreshToken }),
+    refreshTokenExpiresAt: t.field({ type: "DateTime", description: "The session ends unless refreshed before this", resolve: (s) => s.refreshTokenExpiresAt }),
     user: t.prismaField({
       type: "User",
+      description: "The signed-in user",
       resolve: (query, session, _args, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id: session.userId } }),
     }),
   }),
@@ -103,9 +108,88 @@ async function limitAttemptsOnAccount(ctx: Context, email: string): Promise<void
 
 /** The caller is now this user, for the rest of the operation too (so `session { user }` can be selected). */
 async function startSession(ctx: Context, viewer: Viewer): Promise<Session> {
-  ctx.viewer = viewer;
-  return { token: await issueToken(ctx.config.jwt, viewer), userId: viewer.userId };
+  const session = await openSession(ctx.prisma, ctx.config.jwt, viewer);
+  ctx.viewer = { ...viewer, sessionId: session.sessionId };
+  return { ...session, userId: viewer.userId };
 }
+
+builder.mutationField("refreshSession", (t) =>
+  t.field({
+    type: SessionRef,
+    description:
+      "Exchanges a refresh token for a new access token and a new refresh token (the old one stops working). " +
+      "A refresh token presented twice ends its session: someone else has a copy.",
+    skipTypeScopes: true,
+    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "session" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("RefreshSessionInput", { fields: (f) => ({ refreshToken: f.string({ required: true, description: "From `Session.refreshToken`" }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      try {
+        const session = await refreshSession(ctx.prisma, ctx.pubsub, ctx.config.jwt, input.refreshToken.slice(0, 200));
+        const user = await ctx.prisma.session.findUniqueOrThrow({ where: { id: session.sessionId }, select: { userId: true, organizationId: true, user: { select: { role: true } } } });
+        ctx.viewer = { userId: user.userId, organizationId: user.organizationId, role: user.user.role, sessionId: session.sessionId };
+        return { ...session, userId: user.userId };
+      } catch (error) {
+        if (error instanceof SessionRefusedError) throw new AuthenticationError(`Cannot refresh: ${error.message}. Log in again.`);
+        throw error;
+      }
+    },
+  }),
+);
+
+builder.mutationField("logout", (t) =>
+  t.field({
+    type: "Boolean",
+    description: "Ends the caller's session: its access and refresh tokens stop working at once, and its sockets close.",
+    errors: { types: COMMON_ERRORS, dataField: { name: "loggedOut" } },
+    resolve: async (_root, _args, ctx) => {
+      const { viewer } = authed(ctx);
+      if (!viewer.sessionId) return false; // an external provider's token: log out there
+      const ids = await revokeSessions(ctx.prisma, { sessionIds: [viewer.sessionId] }, "logged out");
+      announceRevoked(ctx.pubsub, { sessionIds: ids }, "logged out");
+      return true;
+    },
+  }),
+);
+
+builder.mutationField("changePassword", (t) =>
+  t.prismaField({
+    type: "User",
+    description: "Changes the caller's password and ends their other sessions (this one stays signed in).",
+    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "user" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ChangePasswordInput", {
+          fields: (f) => ({
+            currentPassword: f.string({ required: true, description: "Proves it is the user, not someone at an unlocked screen" }),
+            newPassword: f.string({ required: true, description: "At least 8 characters" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const { viewer } = authed(ctx);
+      const { newPassword } = parseInput(z.object({ newPassword: password }), { newPassword: input.newPassword });
+      await limitAttemptsOnAccount(ctx, `user:${viewer.userId}`);
+      const user = await ctx.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
+      if (!user.passwordHash || !(await verifyPassword(input.currentPassword.slice(0, 200), user.passwordHash))) {
+        throw new AuthenticationError("The current password is wrong");
+      }
+      const passwordHash = await hashPassword(newPassword);
+      const ended = await ctx.prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+        return revokeSessions(tx, { userId: user.id, exceptSessionId: viewer.sessionId }, "password changed");
+      });
+      announceRevoked(ctx.pubsub, { sessionIds: ended }, "password changed");
+      return ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id: user.id } });
+    },
+  }),
+);
 
 export function isTimeZone(zone: string): boolean {
   try {

@@ -7,6 +7,10 @@ export interface Viewer {
   userId: string;
   organizationId: string;
   role: Role;
+  /** The session an own access token belongs to (revocable); none for an external provider's token. */
+  sessionId?: string;
+  /** When the presented token expires: a live socket is closed then. */
+  tokenExpiresAt?: Date;
 }
 
 /** Thrown for any token that is not acceptable; the message is safe to show. */
@@ -16,15 +20,19 @@ const OWN_ALGORITHMS = ["HS256"];
 const EXTERNAL_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-export async function issueToken(config: Config["jwt"], viewer: Viewer): Promise<string> {
-  return new SignJWT({ org: viewer.organizationId, role: viewer.role })
+/** A short-lived access token for one session (`sid`); the session, not the token, decides whether it still counts. */
+export async function issueAccessToken(config: Config["jwt"], viewer: Viewer & { sessionId: string }, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const expiresAt = new Date((issuedAt + config.ttlSeconds) * 1000);
+  const token = await new SignJWT({ org: viewer.organizationId, role: viewer.role, sid: viewer.sessionId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(viewer.userId)
     .setIssuer(config.issuer)
     .setAudience(config.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${config.ttlSeconds}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
     .sign(config.secret);
+  return { token, expiresAt };
 }
 
 export interface TokenVerifier {

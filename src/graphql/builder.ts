@@ -40,6 +40,9 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Type scopes run once when an object is resolved, not as a wrapper around each of its fields.
     runScopesOnType: true,
+    // Subscriptions are authorized when made (an anonymous one is 401, a manager's taskEscalated is refused
+    // at once), not on every event they would deliver.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       authenticated: ctx.viewer !== null,
       headOfSales: ctx.viewer?.role === "HEAD_OF_SALES" || ctx.viewer?.role === "ADMIN",

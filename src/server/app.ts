@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     prisma: database.prisma,
     sql: database,
     config,
-    pubsub: createCrmPubSub(config.redisUrl, throttled((error) => log.warn({ err: error }, "redis (pub/sub) unavailable; retrying"))),
+    pubsub: createCrmPubSub(config.redisUrl, throttled((error) => log.warn({ err: error }, "redis (pub/sub) unavailable; retrying")), config.redisPrefix),
     clock: options.clock ?? systemClock,
     rateLimiter: redis
       ? createRedisRateLimiter(redis, config.redisPrefix, (error) => log.warn({ err: error }, "rate limiter unavailable; letting the operation through"))
@@ -126,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     maxMessageBytes: config.limits.maxBodyBytes,
     metrics,
+    pubsub: services.pubsub,
   });
 
   let listening = false;

@@ -3,6 +3,8 @@ import { GraphQLError, type ExecutionArgs } from "graphql";
 import type { YogaServerInstance } from "graphql-yoga";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import type { CrmPubSub } from "../pubsub.js";
+import { createSocketRegistry } from "./socket-registry.js";
 import type { Context } from "../context.js";
 import type { Metrics } from "../observability/metrics.js";
 import { clientAddress } from "./client-address.js";
@@ -21,8 +23,10 @@ export function attachGraphqlWs(options: {
   trustProxy: boolean;
   maxMessageBytes: number;
   metrics: Metrics;
+  pubsub: CrmPubSub;
 }) {
   const { yoga, metrics } = options;
+  const sockets = createSocketRegistry(options.pubsub);
   // noServer: attached to the HTTP server, ws would re-emit its listen errors (port in use) as an "internal error"
   // with a stack trace; upgrades are routed here instead.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
@@ -47,6 +51,7 @@ export function attachGraphqlWs(options: {
           const context = await options.contextFor(tokenFromConnectionParams(ctx.connectionParams), ip);
           if (!context.viewer) return false;
           ctx.extra.context = context;
+          sockets.track(ctx.extra.socket, context.viewer);
           return true;
         } catch {
           return false;
@@ -89,6 +94,7 @@ export function attachGraphqlWs(options: {
     /** Tells every client we are going away (1001) so it reconnects, through the balancer, to another instance. */
     async close() {
       for (const client of wsServer.clients) client.close(1001, "Server shutting down");
+      await sockets.close();
       await disposable.dispose();
     },
   };

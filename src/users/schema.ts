@@ -8,6 +8,9 @@ import { tenantNode } from "../graphql/tenant-node.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
+import { authed } from "../context.js";
+import { idOf, optionalIdOf } from "../shared/ids.js";
+import { deactivateUser, reactivateUser, type Deactivation } from "./lifecycle.js";
 
 export const RoleEnum = builder.enumType("Role", {
   values: {
@@ -89,6 +92,63 @@ builder.mutationField("createUser", (t) =>
         ...selection(query),
         data: { ...profile, passwordHash: await hashPassword(password), organizationId: ctx.viewer!.organizationId },
       });
+    },
+  }),
+);
+
+const DeactivationRef = builder.objectRef<Deactivation>("UserDeactivation").implement({
+  description: "What deactivating a user did",
+  fields: (t) => ({
+    user: t.prismaField({
+      type: "User",
+      description: "The deactivated user",
+      resolve: (query, d, _a, ctx) => ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id: d.userId } }),
+    }),
+    reassignedClientCount: t.int({ description: "Clients handed to `reassignTo`", resolve: (d) => d.reassignedClients }),
+    reassignedTaskCount: t.int({ description: "Open tasks handed to `reassignTo`", resolve: (d) => d.reassignedTasks }),
+  }),
+});
+
+builder.mutationField("deactivateUser", (t) =>
+  t.field({
+    type: DeactivationRef,
+    description:
+      "ADMIN only: the user can no longer sign in; their tokens stop working at once (401) and their sockets close. " +
+      "Their clients, open tasks and open reactivation entries go to `reassignTo` in the same step.",
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS, dataField: { name: "deactivation" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("DeactivateUserInput", {
+          fields: (f) => ({
+            id: f.id({ required: true, description: "The user to deactivate" }),
+            reassignTo: f.id({ description: "An active user who takes over; required when the user owns clients or has open tasks" }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      deactivateUser(authed(ctx), idOf(input.id, "User", "input.id"), optionalIdOf(input.reassignTo, "User", "input.reassignTo") ?? null),
+  }),
+);
+
+builder.mutationField("reactivateUser", (t) =>
+  t.prismaField({
+    type: "User",
+    description: "ADMIN only: a deactivated user may sign in again.",
+    authScopes: { admin: true },
+    errors: { types: COMMON_ERRORS, dataField: { name: "user" } },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ReactivateUserInput", { fields: (f) => ({ id: f.id({ required: true, description: "The user to reactivate" }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = idOf(input.id, "User", "input.id");
+      await reactivateUser(authed(ctx), id);
+      return ctx.prisma.user.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
 );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { issueToken } from "../../src/auth/tokens.js";
+import { openSession } from "../../src/auth/sessions.js";
 import { decodeId, encodeId } from "../../src/graphql/global-id.js";
 import { schema } from "../../src/schema.js";
 import { signUpOrg, startTestServer, type TestServer } from "../helpers/server.js";
@@ -34,7 +34,7 @@ beforeAll(async () => {
   for (const [index, org] of orgs.entries()) {
     viewers.push({ name: `admin of org ${index + 1}`, token: org.admin.token });
     const manager = await prisma.user.findFirstOrThrow({ where: { organizationId: org.organizationId, role: "MANAGER" } });
-    viewers.push({ name: `manager of org ${index + 1}`, token: await issueToken(jwt, { userId: manager.id, organizationId: org.organizationId, role: "MANAGER" }) });
+    viewers.push({ name: `manager of org ${index + 1}`, token: (await openSession(prisma, jwt, { userId: manager.id, organizationId: org.organizationId, role: "MANAGER" })).accessToken });
   }
   clientIds = [...orgs[0]!.clients, orgs[1]!.clients[0]!]; // the last one belongs to the other organization
   const cursor = (id: string) => Buffer.from(`GPC:S:${id}`).toString("base64");
