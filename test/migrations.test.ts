@@ -24,7 +24,8 @@ beforeAll(async () => {
     INSERT INTO "Stage" (id, "organizationId", "pipelineId", key, name, position, "exitCriteria") VALUES
       ('00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'contact_interest', 'Contact / interest', 2,
        '[{"kind": "ACTIVITY_SINCE_STAGE_ENTRY", "id": "contact.interest", "activityTypes": ["CALL", "MEETING"], "outcome": "interested"},
-         {"kind": "ACTIVITY_SINCE_STAGE_ENTRY", "id": "custom", "activityTypes": ["CALL"], "outcome": "liked the demo"}]'),
+         {"kind": "ACTIVITY_SINCE_STAGE_ENTRY", "id": "custom", "activityTypes": ["CALL"], "outcome": "liked the demo"},
+         {"kind": "CUSTOM_FIELD_FILLED", "id": "budget.known", "key": "budget"}]'),
       ('00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'closing', 'Closing', 5,
        '[{"kind": "ACTIVITY_SINCE_STAGE_ENTRY", "id": "closing.contract_signed", "activityTypes": ["CONTRACT_SIGNED"]},
          {"kind": "ORDER_PAID", "id": "closing.order_paid", "sinceStageEntry": false}]'),
@@ -60,17 +61,18 @@ describe("upgrading to typed outcomes, hand-over and one chase per invoice", () 
     ]);
   });
 
-  it("rewrites stored criteria so every stage still parses, and the default Closing gains the new rules", async () => {
+  it("rewrites stored criteria so every stage still parses (keys, not ids), and the default Closing gains the new rules", async () => {
     const stages = await database.query<{ key: string; id: string; exitCriteria: unknown }>(`SELECT key, id, "exitCriteria" FROM "Stage" ORDER BY position`);
     const byKey = Object.fromEntries(stages.map((s) => [s.key, parseStoredCriteria(s.exitCriteria, s.id)]));
     expect(byKey.contact_interest).toEqual([
-      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" },
-      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "custom", activityTypes: ["CALL"] },
+      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" },
+      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "custom", activityTypes: ["CALL"] },
+      { kind: "CUSTOM_FIELD_FILLED", key: "budget.known", customFieldKey: "budget" },
     ]);
     expect(byKey.closing).toEqual([
-      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
-      { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: true },
-      { kind: "ACCOUNT_MANAGER_ASSIGNED", id: "closing.account_manager" },
+      { kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
+      { kind: "ORDER_PAID", key: "closing.order_paid", sinceStageEntry: true },
+      { kind: "ACCOUNT_MANAGER_ASSIGNED", key: "closing.account_manager" },
     ]);
     const languages = await database.query<{ name: string; language: string }>(`SELECT name, language FROM "Pipeline" ORDER BY name`);
     expect(languages).toEqual([{ name: "Sales", language: "en" }, { name: "Воронка", language: "ru" }]);

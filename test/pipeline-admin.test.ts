@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pipelineApi, unmetIds } from "./helpers/pipeline.js";
+import { pipelineApi, unmetKeys } from "./helpers/pipeline.js";
 import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer;
@@ -17,8 +17,8 @@ afterAll(() => server?.stop());
 
 const UPDATE_STAGE = `mutation($input: UpdateStageInput!) { updateStage(input: $input) {
   __typename
-  ... on UpdateStagePayload { stage { name version sellerSteps exitCriteria { __typename id kind message
-    ... on FieldFilledCriterion { field } ... on CustomFieldFilledCriterion { key }
+  ... on UpdateStagePayload { stage { name version sellerSteps exitCriteria { __typename key kind message
+    ... on FieldFilledCriterion { field } ... on CustomFieldFilledCriterion { customFieldKey }
     ... on DecisionMakersWithDirectPhoneCriterion { minCount requireFullName }
     ... on ActivitySinceStageEntryCriterion { activityTypes outcome } ... on OpenTaskWithDueTimeCriterion { taskType }
     ... on OrderPaidCriterion { sinceStageEntry } } } }
@@ -29,10 +29,10 @@ const UPDATE_STAGE = `mutation($input: UpdateStageInput!) { updateStage(input: $
 
 describe("stages and exit criteria, edited by ADMIN", () => {
   it("new organizations get the default criteria as typed data", async () => {
-    const data = await api.call(`{ pipelines { stages { key exitCriteria { id kind ... on ActivitySinceStageEntryCriterion { activityTypes outcome } } } } }`);
+    const data = await api.call(`{ pipelines { stages { key exitCriteria { key kind ... on ActivitySinceStageEntryCriterion { activityTypes outcome } } } } }`);
     const byKey = Object.fromEntries(data.pipelines[0].stages.map((s: any) => [s.key, s.exitCriteria]));
-    expect(byKey.object.map((c: any) => c.id)).toEqual(["object.name", "object.website", "object.phone"]);
-    expect(byKey.contact_interest).toEqual([{ id: "contact.interest", kind: "ACTIVITY_SINCE_STAGE_ENTRY", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }]);
+    expect(byKey.object.map((c: any) => c.key)).toEqual(["object.name", "object.website", "object.phone"]);
+    expect(byKey.contact_interest).toEqual([{ key: "contact.interest", kind: "ACTIVITY_SINCE_STAGE_ENTRY", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }]);
     expect(byKey.closing.map((c: any) => c.kind)).toEqual(["ACTIVITY_SINCE_STAGE_ENTRY", "ORDER_PAID", "ACCOUNT_MANAGER_ASSIGNED"]);
     for (const key of ["won", "lost", "postponed"]) expect(byKey[key]).toEqual([]);
   });
@@ -52,21 +52,21 @@ describe("stages and exit criteria, edited by ADMIN", () => {
         id: stages.meeting!.id,
         expectedVersion: 1,
         exitCriteria: [
-          { id: "ok", kind: "FIELD_FILLED", field: "EMAIL" },
-          { id: "no count", kind: "DECISION_MAKERS_WITH_DIRECT_PHONE" },
-          { id: "task", kind: "OPEN_TASK_WITH_DUE_TIME" },
+          { key: "ok", kind: "FIELD_FILLED", field: "EMAIL" },
+          { key: "no count", kind: "DECISION_MAKERS_WITH_DIRECT_PHONE" },
+          { key: "task", kind: "OPEN_TASK_WITH_DUE_TIME" },
         ],
       },
     });
     expect(res.updateStage.__typename).toBe("ValidationError");
     expect(res.updateStage.issues.map((i: any) => i.path.join("."))).toEqual([
-      "input.exitCriteria.1.id", "input.exitCriteria.1.minCount", "input.exitCriteria.2.taskType",
+      "input.exitCriteria.1.key", "input.exitCriteria.1.minCount", "input.exitCriteria.2.taskType",
     ]);
     const unknownField = await api.call(UPDATE_STAGE, {
-      input: { id: stages.meeting!.id, expectedVersion: 1, exitCriteria: [{ id: "budget", kind: "CUSTOM_FIELD_FILLED", key: "budget" }] },
+      input: { id: stages.meeting!.id, expectedVersion: 1, exitCriteria: [{ key: "budget", kind: "CUSTOM_FIELD_FILLED", customFieldKey: "budget" }] },
     });
-    expect(unknownField.updateStage.issues).toEqual([{ path: ["input", "exitCriteria", "0", "key"], message: "\"budget\" is not a custom client field of your organization" }]);
-    const onWon = await api.call(UPDATE_STAGE, { input: { id: stages.won!.id, expectedVersion: 1, exitCriteria: [{ id: "x", kind: "ORDER_PAID" }] } });
+    expect(unknownField.updateStage.issues).toEqual([{ path: ["input", "exitCriteria", "0", "customFieldKey"], message: "\"budget\" is not a custom client field of your organization" }]);
+    const onWon = await api.call(UPDATE_STAGE, { input: { id: stages.won!.id, expectedVersion: 1, exitCriteria: [{ key: "x", kind: "ORDER_PAID" }] } });
     expect(onWon.updateStage.issues[0].path).toEqual(["input", "exitCriteria"]);
     expect((await api.stages()).meeting!.version).toBe(1);
   });
@@ -80,8 +80,8 @@ describe("stages and exit criteria, edited by ADMIN", () => {
         expectedVersion: 1,
         sellerSteps: "Collect the basics",
         exitCriteria: [
-          { id: "email", kind: "FIELD_FILLED", field: "EMAIL", message: "We need an email" },
-          { id: "budget", kind: "CUSTOM_FIELD_FILLED", key: "budget" },
+          { key: "email", kind: "FIELD_FILLED", field: "EMAIL", message: "We need an email" },
+          { key: "budget", kind: "CUSTOM_FIELD_FILLED", customFieldKey: "budget" },
         ],
       },
     });
@@ -90,13 +90,13 @@ describe("stages and exit criteria, edited by ADMIN", () => {
       version: 2,
       sellerSteps: "Collect the basics",
       exitCriteria: [
-        { __typename: "FieldFilledCriterion", id: "email", kind: "FIELD_FILLED", message: "We need an email", field: "EMAIL" },
-        { __typename: "CustomFieldFilledCriterion", id: "budget", kind: "CUSTOM_FIELD_FILLED", message: null, key: "budget" },
+        { __typename: "FieldFilledCriterion", key: "email", kind: "FIELD_FILLED", message: "We need an email", field: "EMAIL" },
+        { __typename: "CustomFieldFilledCriterion", key: "budget", kind: "CUSTOM_FIELD_FILLED", message: null, customFieldKey: "budget" },
       ],
     });
     const client = await api.createClient({ name: "Budgeted", website: "https://b.test", phone: "+79160000010" });
     const refused = await api.move(client.id, stages.lead_development!.id);
-    expect(refused.unmet.map((u: any) => [u.id, u.message, u.field])).toEqual([
+    expect(refused.unmet.map((u: any) => [u.key, u.message, u.field])).toEqual([
       ["email", "We need an email", "email"],
       ["budget", "Custom field \"budget\" must be filled in", "customFields.budget"],
     ]);
@@ -112,7 +112,7 @@ describe("stages and exit criteria, edited by ADMIN", () => {
   it("createPipelineFromTemplate offers the Russian template (ADMIN only); clients can enter it", async () => {
     const create = `mutation($input: CreatePipelineFromTemplateInput!) { createPipelineFromTemplate(input: $input) {
       __typename ... on CreatePipelineFromTemplatePayload { pipeline { id name isDefault language activityOutcomes { value label }
-        stages { id key name kind exitCriteria { id ... on ActivitySinceStageEntryCriterion { outcome } } } } } } }`;
+        stages { id key name kind exitCriteria { key ... on ActivitySinceStageEntryCriterion { outcome } } } } } } }`;
     const manager = await addUser(server, admin.token, "MANAGER");
     const forbidden = await api.call(create, { input: { name: "Воронка", template: "DEFAULT_RU" } }, manager.token);
     expect(forbidden.createPipelineFromTemplate.__typename).toBe("ForbiddenError");
@@ -121,7 +121,7 @@ describe("stages and exit criteria, edited by ADMIN", () => {
     const pipeline = res.createPipelineFromTemplate.pipeline;
     expect(pipeline).toMatchObject({ name: "Воронка", isDefault: false, language: "RU" });
     // The interest criterion refers to the typed outcome, and a form gets its labels in the pipeline's language.
-    expect(pipeline.stages[2].exitCriteria).toEqual([{ id: "contact.interest", outcome: "INTERESTED" }]);
+    expect(pipeline.stages[2].exitCriteria).toEqual([{ key: "contact.interest", outcome: "INTERESTED" }]);
     expect(pipeline.activityOutcomes.find((o: any) => o.value === "INTERESTED").label).toBe("Заинтересован");
     expect(pipeline.activityOutcomes.map((o: any) => o.value)).toEqual([
       "INTERESTED", "NOT_INTERESTED", "NO_ANSWER", "CALL_BACK", "AGREED_TO_MEET", "VERBAL_AGREEMENT", "WILL_BUY_AGAIN", "CHURNED",
@@ -134,13 +134,13 @@ describe("stages and exit criteria, edited by ADMIN", () => {
       "Объект", "Разработка лида", "Контакт/ заинтересовать", "Подготовка ко встрече", "Встреча", "Дожатие сделки",
       "Успешно реализовано", "Закрыто не реализовано", "Отложено",
     ]);
-    expect(pipeline.stages[0].exitCriteria.map((c: any) => c.id)).toEqual(["object.name", "object.website", "object.phone"]);
+    expect(pipeline.stages[0].exitCriteria.map((c: any) => c.key)).toEqual(["object.name", "object.website", "object.phone"]);
 
     // A client from the default pipeline enters the new one: every earlier stage's criteria apply.
     const ru = Object.fromEntries(pipeline.stages.map((s: any) => [s.key, s]));
     const client = await api.createClient({ name: "Перевод", website: "https://ru.test" });
     const refused = await api.move(client.id, ru.lead_development.id);
-    expect(unmetIds(refused)).toEqual(["object.phone"]);
+    expect(unmetKeys(refused)).toEqual(["object.phone"]);
     expect(refused.unmet[0].stageName).toBe("Объект");
     expect((await api.move(client.id, ru.object.id)).transition.toStage.key).toBe("object");
   });

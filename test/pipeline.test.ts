@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeId } from "../src/graphql/global-id.js";
-import { pipelineApi, unmetIds } from "./helpers/pipeline.js";
+import { pipelineApi, unmetKeys } from "./helpers/pipeline.js";
 import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
 import { settle, waitFor } from "./helpers/wait.js";
 
@@ -57,19 +57,19 @@ describe("the default template, walked through the API", () => {
 
     // 1. Object → Lead development: website and phone.
     const refused = await api.move(client.id, stages.lead_development!.id);
-    expect(unmetIds(refused)).toEqual(["object.website", "object.phone"]);
-    expect(refused.unmet[0]).toEqual({ id: "object.website", kind: "FIELD_FILLED", message: "Website must be filled in", field: "website", stageName: "Object" });
+    expect(unmetKeys(refused)).toEqual(["object.website", "object.phone"]);
+    expect(refused.unmet[0]).toEqual({ key: "object.website", kind: "FIELD_FILLED", message: "Website must be filled in", field: "website", stageName: "Object" });
     expect(refused.fromStage).toEqual({ name: "Object" });
     expect(refused.toStage).toEqual({ name: "Lead development" });
     await api.update(client.id, { website: "https://velo.test" });
-    expect(unmetIds(await api.move(client.id, stages.lead_development!.id))).toEqual(["object.phone"]);
+    expect(unmetKeys(await api.move(client.id, stages.lead_development!.id))).toEqual(["object.phone"]);
     await api.update(client.id, { phone: "+7 916 123-45-67" });
     const moved = await api.move(client.id, stages.lead_development!.id);
     expect(moved.__typename).toBe("MoveClientToStagePayload");
     expect(moved.transition).toMatchObject({ fromStage: { key: "object" }, toStage: { key: "lead_development" }, actor: { id: admin.userId } });
 
     // 2. Lead development → Contact / interest: the research and a decision-maker with full name and direct phone.
-    expect(unmetIds(await api.move(client.id, stages.contact_interest!.id))).toEqual([
+    expect(unmetKeys(await api.move(client.id, stages.contact_interest!.id))).toEqual([
       "lead.businessDescription", "lead.targetAudience", "lead.competitors", "lead.problemsFound", "lead.proposedSolutions", "lead.decision_maker",
     ]);
     await api.update(client.id, LEAD_FIELDS);
@@ -80,36 +80,36 @@ describe("the default template, walked through the API", () => {
     await addDecisionMaker("Ivan Petrov"); // no direct phone
     await addDecisionMaker("Director", "+79161110000"); // no full name
     const dmOnly = await api.move(client.id, stages.contact_interest!.id);
-    expect(unmetIds(dmOnly)).toEqual(["lead.decision_maker"]);
+    expect(unmetKeys(dmOnly)).toEqual(["lead.decision_maker"]);
     expect(dmOnly.unmet[0]).toMatchObject({ field: "employments", kind: "DECISION_MAKERS_WITH_DIRECT_PHONE" });
     await addDecisionMaker("Pyotr Ivanovich Sidorov", "+79161112233");
     expect((await api.move(client.id, stages.contact_interest!.id)).__typename).toBe("MoveClientToStagePayload");
 
     // 3. Contact / interest → Meeting preparation: interest recorded since entering the stage.
-    expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
+    expect(unmetKeys(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
     await api.logActivity(client.id, "CALL", "NO_ANSWER");
     await api.logActivity(client.id, "EMAIL", "INTERESTED");
-    expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
+    expect(unmetKeys(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
     await api.logActivity(client.id, "CALL", "INTERESTED");
     expect((await api.move(client.id, stages.meeting_preparation!.id)).__typename).toBe("MoveClientToStagePayload");
 
     // 4. Meeting preparation → Meeting: a meeting task with a due time.
-    expect(unmetIds(await api.move(client.id, stages.meeting!.id))).toEqual(["meeting_prep.meeting_scheduled"]);
+    expect(unmetKeys(await api.move(client.id, stages.meeting!.id))).toEqual(["meeting_prep.meeting_scheduled"]);
     await scheduleMeeting(client.id);
     expect((await api.move(client.id, stages.meeting!.id)).__typename).toBe("MoveClientToStagePayload");
 
     // 5. Meeting → Closing: verbal agreement.
-    expect(unmetIds(await api.move(client.id, stages.closing!.id))).toEqual(["meeting.verbal_agreement"]);
+    expect(unmetKeys(await api.move(client.id, stages.closing!.id))).toEqual(["meeting.verbal_agreement"]);
     await api.logActivity(client.id, "VERBAL_AGREEMENT");
     expect((await api.move(client.id, stages.closing!.id)).__typename).toBe("MoveClientToStagePayload");
 
     // 6. Closing → Won: contract signed, an order paid, and the project handed to an account manager.
-    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.contract_signed", "closing.order_paid", "closing.account_manager"]);
+    expect(unmetKeys(await api.move(client.id, stages.won!.id))).toEqual(["closing.contract_signed", "closing.order_paid", "closing.account_manager"]);
     await api.logActivity(client.id, "CONTRACT_SIGNED");
-    expect(unmetIds(await api.move(client.id, stages.won!.id))).toEqual(["closing.order_paid", "closing.account_manager"]);
+    expect(unmetKeys(await api.move(client.id, stages.won!.id))).toEqual(["closing.order_paid", "closing.account_manager"]);
     await payOrder(client.id);
     const handOver = await api.move(client.id, stages.won!.id);
-    expect(unmetIds(handOver)).toEqual(["closing.account_manager"]);
+    expect(unmetKeys(handOver)).toEqual(["closing.account_manager"]);
     expect(handOver.unmet[0]).toMatchObject({ kind: "ACCOUNT_MANAGER_ASSIGNED", field: "accountManager", message: "The client must be handed over to an account manager" });
     await api.update(client.id, { accountManagerId: admin.userId });
     const won = await api.move(client.id, stages.won!.id);
@@ -127,7 +127,7 @@ describe("the default template, walked through the API", () => {
     // A new contract is signed; last deal's payment does not close this one.
     await api.logActivity(client.id, "CONTRACT_SIGNED");
     const repeat = await api.move(client.id, stages.won!.id);
-    expect(unmetIds(repeat)).toEqual(["closing.order_paid"]);
+    expect(unmetKeys(repeat)).toEqual(["closing.order_paid"]);
     expect(repeat.unmet[0].message).toBe("An order must be paid since entering the stage");
     await payOrder(client.id);
     expect((await api.move(client.id, stages.won!.id)).transition.toStage.key).toBe("won");
@@ -146,14 +146,14 @@ describe("the default template, walked through the API", () => {
   it("skipping ahead needs the criteria of the current and every skipped stage", async () => {
     const client = await api.createClient({ name: "Skipper", website: "https://skip.test", phone: "+79160000001" });
     const skip = await api.move(client.id, stages.meeting_preparation!.id);
-    expect(unmetIds(skip)).toEqual([
+    expect(unmetKeys(skip)).toEqual([
       "lead.businessDescription", "lead.targetAudience", "lead.competitors", "lead.problemsFound", "lead.proposedSolutions",
       "lead.decision_maker", "contact.interest",
     ]);
     expect(skip.unmet.map((u: { stageName: string }) => u.stageName)).toEqual([...Array(6).fill("Lead development"), "Contact / interest"]);
     // Object's own criteria hold, so moving one step works, and skipping Object's successors still does not.
     expect((await api.move(client.id, stages.lead_development!.id)).__typename).toBe("MoveClientToStagePayload");
-    expect(unmetIds(await api.move(client.id, stages.won!.id))).toContain("closing.order_paid");
+    expect(unmetKeys(await api.move(client.id, stages.won!.id))).toContain("closing.order_paid");
   });
 
   it("activities count only since the client entered its current stage", async () => {
@@ -167,7 +167,7 @@ describe("the default template, walked through the API", () => {
     expect((await api.move(client.id, stages.lead_development!.id)).__typename).toBe("MoveClientToStagePayload"); // back: free
     await api.move(client.id, stages.contact_interest!.id);
     // The interest was logged before re-entering, so it no longer counts.
-    expect(unmetIds(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
+    expect(unmetKeys(await api.move(client.id, stages.meeting_preparation!.id))).toEqual(["contact.interest"]);
   });
 
   it("backward moves are free; subscribers see each move as STAGE_CHANGED", async () => {
@@ -242,16 +242,16 @@ describe("the default template, walked through the API", () => {
     const client = await api.createClient({ name: "Ready?", website: "https://ready.test" });
     const query = `query($clientId: ID!, $target: ID) { stageReadiness(clientId: $clientId, targetStageId: $target) {
       __typename ... on StageReadinessPayload { readiness { ready direction reasonRequired blocker fromStage { key } toStage { key }
-        checklist { id met field stageName } unmet { id } } } ... on Error { message } } }`;
+        checklist { key met field stageName } unmet { key } } } ... on Error { message } } }`;
     const next = (await api.call(query, { clientId: client.id })).stageReadiness.readiness;
     expect(next).toMatchObject({ ready: false, direction: "FORWARD", fromStage: { key: "object" }, toStage: { key: "lead_development" }, blocker: null });
-    expect(next.checklist.map((c: { id: string; met: boolean }) => [c.id, c.met])).toEqual([["object.name", true], ["object.website", true], ["object.phone", false]]);
-    expect(next.unmet).toEqual([{ id: "object.phone" }]);
+    expect(next.checklist.map((c: { key: string; met: boolean }) => [c.key, c.met])).toEqual([["object.name", true], ["object.website", true], ["object.phone", false]]);
+    expect(next.unmet).toEqual([{ key: "object.phone" }]);
     expect((await api.client(client.id)).version).toBe(1);
 
     const skip = (await api.call(query, { clientId: client.id, target: stages.meeting!.id })).stageReadiness.readiness;
     const refusal = await api.move(client.id, stages.meeting!.id);
-    expect(skip.unmet.map((u: { id: string }) => u.id)).toEqual(unmetIds(refusal));
+    expect(skip.unmet.map((u: { key: string }) => u.key)).toEqual(unmetKeys(refusal));
 
     const park = (await api.call(query, { clientId: client.id, target: stages.lost!.id })).stageReadiness.readiness;
     expect(park).toMatchObject({ ready: true, direction: "PARK", reasonRequired: "LOST", checklist: [] });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { buildSchema } from "graphql";
+import { buildSchema, isObjectType, type GraphQLObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { renderSchema } from "../src/scripts/print-schema.js";
 
@@ -37,5 +37,23 @@ describe("typed where it used to be loosely typed (#13)", () => {
     expect(typeOf("ReactivationEntry", "task")).toBe("Task");
     expect(typeOf("Mutation", "recordInboundCall")).toBe("RecordInboundCallResult!");
     expect(typeOf("Contact", "employments")).toBe("ContactEmploymentsConnection!");
+  });
+});
+
+describe("ids client caches can trust (#14)", () => {
+  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
+  it("every object with an `id` is a Node, or one per organization (settings), or one per event; criteria have keys", () => {
+    // Not Nodes, but still globally unique: one settings object per organization; a reminder per task firing;
+    // StageRef carries the Stage's own global id inside errors.
+    const allowed = new Set(["AbcSettings", "ReactivationSettings", "ReminderSettings", "Reminder", "StageRef"]);
+    const offenders = Object.values(schema.getTypeMap())
+      .filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith("__") && "id" in t.getFields())
+      .filter((t) => !t.getInterfaces().some((i) => i.name === "Node") && !allowed.has(t.name))
+      .map((t) => t.name);
+    expect(offenders).toEqual([]);
+    for (const name of ["CriterionCheck", "UnmetCriterion", "FieldFilledCriterion", "NotFoundError", "VersionConflictError"]) {
+      expect(Object.keys((schema.getType(name) as GraphQLObjectType).getFields()), name).not.toContain("id");
+    }
+    expect((schema.getType("Organization") as GraphQLObjectType).getInterfaces().map((i) => i.name)).toEqual(["Node"]);
   });
 });

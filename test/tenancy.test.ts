@@ -33,6 +33,16 @@ describe("organization isolation", () => {
     expect(res.data).toEqual({ a: null, b: null, u: null });
   });
 
+  it("the organization is a Node: its own id refetches it, another organization's reads as null; settings ids are stable", async () => {
+    const own = (await server.gql(`{ organization { id name } reactivationSettings { id } reminderSettings { id } }`, {}, orgA.token)).data;
+    expect((await server.gql(`query($id: ID!) { node(id: $id) { ... on Organization { name } } }`, { id: own.organization.id }, orgA.token)).data.node).toEqual({ name: "Tenant A" });
+    expect((await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: own.organization.id }, orgB.token)).data.node).toBeNull();
+    const again = (await server.gql(`{ reactivationSettings { id } reminderSettings { id } }`, {}, orgA.token)).data;
+    expect(again).toEqual({ reactivationSettings: own.reactivationSettings, reminderSettings: own.reminderSettings });
+    const other = (await server.gql(`{ reactivationSettings { id } }`, {}, orgB.token)).data;
+    expect(other.reactivationSettings.id).not.toBe(own.reactivationSettings.id);
+  });
+
   it("mutations on foreign ids are NotFound and change nothing", async () => {
     const update = await server.gql(
       `mutation($id: ID!) { updateClient(input: { id: $id, expectedVersion: 1, name: "pwned" }) { __typename ... on NotFoundError { entity } } }`,

@@ -2,6 +2,7 @@ import { authed, type Context } from "../context.js";
 import type { Channel, Stage, User } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
 import { AbcClassEnum } from "../clients/filters.js";
+import { organizationScopedId } from "../graphql/organization-scoped-id.js";
 import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { parseInput } from "../shared/validate.js";
@@ -49,7 +50,9 @@ const AbcClassSetting = builder.objectRef<{ class: string; discountPercent: numb
 });
 
 const AbcSettingsRef = builder.objectRef<AbcSettings>("AbcSettings").implement({
+  description: "How ABC classes are computed and what each class gets",
   fields: (t) => ({
+    id: t.id(organizationScopedId("AbcSettings")),
     windowMonths: t.exposeInt("windowMonths"),
     a: t.exposeFloat("a", { description: "Revenue share covered by class A" }),
     b: t.exposeFloat("b", { description: "Revenue share covered by class B; C is the rest" }),

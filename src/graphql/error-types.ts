@@ -35,7 +35,10 @@ builder.objectType(NotFoundError, {
   name: "NotFoundError",
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof NotFoundError,
-  fields: (t) => ({ entity: t.exposeString("entity"), id: t.exposeString("id") }),
+  fields: (t) => ({
+    entity: t.exposeString("entity", { description: "The kind of record, e.g. \"Client\"" }),
+    entityId: t.id({ description: "The global id that was not found (named so caches do not take the error for the record)", resolve: (e) => e.id }),
+  }),
 });
 
 builder.objectType(ForbiddenError, {
@@ -55,8 +58,8 @@ builder.objectType(VersionConflictError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof VersionConflictError,
   fields: (t) => ({
-    entity: t.exposeString("entity"),
-    id: t.exposeString("id"),
+    entity: t.exposeString("entity", { description: "The kind of record, e.g. \"Client\"" }),
+    entityId: t.id({ description: "The record's global id (named so caches do not take the error for the record)", resolve: (e) => e.id }),
     expectedVersion: t.exposeInt("expectedVersion"),
     currentVersion: t.exposeInt("currentVersion"),
   }),

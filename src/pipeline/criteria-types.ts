@@ -22,7 +22,9 @@ const ExitCriterionRef = builder.interfaceRef<ExitCriterion>("ExitCriterion").im
   description: "One rule that must hold before a client leaves the stage forward",
   resolveType: (rule) => `${rule.kind.split("_").map((w) => w[0] + w.slice(1).toLowerCase()).join("")}Criterion`,
   fields: (t) => ({
-    id: t.exposeString("id", { description: "Unique within the stage; reported back in unmet lists" }),
+    key: t.exposeString("key", {
+      description: "Names the criterion within its stage (e.g. \"lead.website\"), as reported in unmet lists; not a global id",
+    }),
     kind: t.expose("kind", { type: ExitCriterionKindEnum }),
     message: t.string({ nullable: true, description: "Custom text shown when unmet; null uses the default", resolve: (r) => r.message ?? null }),
   }),
@@ -36,7 +38,7 @@ builder.objectRef<Rule<"FIELD_FILLED">>("FieldFilledCriterion").implement({
 builder.objectRef<Rule<"CUSTOM_FIELD_FILLED">>("CustomFieldFilledCriterion").implement({
   description: "A custom client field has a value",
   interfaces: [ExitCriterionRef],
-  fields: (t) => ({ key: t.exposeString("key") }),
+  fields: (t) => ({ customFieldKey: t.exposeString("customFieldKey", { description: "The custom client field that must have a value" }) }),
 });
 builder.objectRef<Rule<"DECISION_MAKERS_WITH_DIRECT_PHONE">>("DecisionMakersWithDirectPhoneCriterion").implement({
   description: "At least minCount current decision-maker contacts with a direct phone (and, if required, a full name of two or more words)",
@@ -75,11 +77,11 @@ export { ExitCriterionRef };
 export const ExitCriterionInput = builder.inputType("ExitCriterionInput", {
   description: "One rule; which fields are required depends on `kind` (validated on the server)",
   fields: (t) => ({
-    id: t.string({ required: true }),
+    key: t.string({ required: true, description: "Names the criterion within the stage: 1-64 letters, digits, '_', '-' or '.'" }),
     kind: t.field({ type: ExitCriterionKindEnum, required: true }),
     message: t.string(),
     field: t.field({ type: ClientCardFieldEnum, description: "FIELD_FILLED" }),
-    key: t.string({ description: "CUSTOM_FIELD_FILLED: the custom client field key" }),
+    customFieldKey: t.string({ description: "CUSTOM_FIELD_FILLED: the custom client field key" }),
     minCount: t.int({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE" }),
     requireFullName: t.boolean({ description: "DECISION_MAKERS_WITH_DIRECT_PHONE (default true)" }),
     activityTypes: t.field({ type: [ActivityTypeEnum], description: "ACTIVITY_SINCE_STAGE_ENTRY" }),
@@ -98,8 +100,9 @@ type StageCheck = CriterionCheck & { stage: StageRef };
 type StageUnmet = UnmetCriterion & { stage: StageRef };
 
 export const UnmetCriterionRef = builder.objectRef<StageUnmet>("UnmetCriterion").implement({
+  description: "An exit criterion a move needs and the client does not meet yet. It has no id: it belongs to its client's answer",
   fields: (t) => ({
-    id: t.exposeString("id"),
+    key: t.exposeString("key", { description: "The criterion's key within its stage (ExitCriterion.key)" }),
     kind: t.expose("kind", { type: ExitCriterionKindEnum }),
     message: t.exposeString("message", { description: "Human-readable, e.g. \"Website must be filled in\"" }),
     field: t.exposeString("field", { description: "What to fill in, relative to the client: \"website\", \"customFields.budget\", \"employments\"..." }),
@@ -110,8 +113,9 @@ export const UnmetCriterionRef = builder.objectRef<StageUnmet>("UnmetCriterion")
 
 /** The readiness checklist: the same items as UnmetCriterion, met or not. */
 export const CriterionCheckRef = builder.objectRef<StageCheck>("CriterionCheck").implement({
+  description: "One line of a client's stage checklist. It has no id: `met` belongs to this client, so caches keep it under its readiness",
   fields: (t) => ({
-    id: t.exposeString("id"),
+    key: t.exposeString("key", { description: "The criterion's key within its stage (ExitCriterion.key)" }),
     kind: t.expose("kind", { type: ExitCriterionKindEnum }),
     message: t.exposeString("message"),
     field: t.exposeString("field"),

@@ -22,35 +22,36 @@ const FIELD_LABELS: Record<ClientCardField, string> = {
   targetAudience: "Target audience", competitors: "Competitors", problemsFound: "Problems found", proposedSolutions: "Proposed solutions",
 };
 
-const id = z.string().trim().regex(/^[a-z0-9_.-]{1,64}$/i, "must be 1-64 letters, digits, '_', '-' or '.'");
+/** Names the criterion within its stage (e.g. "lead.website"); not an id: every pipeline made from a template shares it. */
+const key = z.string().trim().regex(/^[a-z0-9_.-]{1,64}$/i, "must be 1-64 letters, digits, '_', '-' or '.'");
 const message = z.string().trim().min(1).max(300).optional();
 
 /** Validates criteria an admin submits (and what is read back from the database). */
 export const exitCriterionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("FIELD_FILLED"), id, message, field: z.enum(CLIENT_CARD_FIELDS) }).strict(),
-  z.object({ kind: z.literal("CUSTOM_FIELD_FILLED"), id, message, key: z.string().trim().min(1).max(64) }).strict(),
+  z.object({ kind: z.literal("FIELD_FILLED"), key, message, field: z.enum(CLIENT_CARD_FIELDS) }).strict(),
+  z.object({ kind: z.literal("CUSTOM_FIELD_FILLED"), key, message, customFieldKey: z.string().trim().min(1).max(64) }).strict(),
   z.object({
-    kind: z.literal("DECISION_MAKERS_WITH_DIRECT_PHONE"), id, message,
+    kind: z.literal("DECISION_MAKERS_WITH_DIRECT_PHONE"), key, message,
     minCount: z.number().int().min(1).max(20),
     /** "Full name" = at least two words (ФИО); a bare first name is not enough to call the director. */
     requireFullName: z.boolean().default(true),
   }).strict(),
   z.object({
-    kind: z.literal("ACTIVITY_SINCE_STAGE_ENTRY"), id, message,
+    kind: z.literal("ACTIVITY_SINCE_STAGE_ENTRY"), key, message,
     activityTypes: z.array(z.enum(ACTIVITY_TYPES)).min(1).max(10),
     outcome: z.enum(ACTIVITY_OUTCOMES).optional(),
   }).strict(),
-  z.object({ kind: z.literal("OPEN_TASK_WITH_DUE_TIME"), id, message, taskType: z.enum(TASK_TYPES) }).strict(),
-  z.object({ kind: z.literal("ORDER_PAID"), id, message, sinceStageEntry: z.boolean().default(false) }).strict(),
+  z.object({ kind: z.literal("OPEN_TASK_WITH_DUE_TIME"), key, message, taskType: z.enum(TASK_TYPES) }).strict(),
+  z.object({ kind: z.literal("ORDER_PAID"), key, message, sinceStageEntry: z.boolean().default(false) }).strict(),
   /** The seed's hand-over: "the project is handed to an account manager" before a deal counts as won. */
-  z.object({ kind: z.literal("ACCOUNT_MANAGER_ASSIGNED"), id, message }).strict(),
+  z.object({ kind: z.literal("ACCOUNT_MANAGER_ASSIGNED"), key, message }).strict(),
 ]);
 
 export const exitCriteriaSchema = z.array(exitCriterionSchema).max(30).superRefine((rules, ctx) => {
   const seen = new Set<string>();
   rules.forEach((rule, index) => {
-    if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: [index, "id"], message: `duplicate criterion id "${rule.id}"` });
-    seen.add(rule.id);
+    if (seen.has(rule.key)) ctx.addIssue({ code: "custom", path: [index, "key"], message: `duplicate criterion key "${rule.key}"` });
+    seen.add(rule.key);
   });
 });
 
@@ -74,7 +75,7 @@ export interface ClientFacts {
 }
 
 export interface CriterionCheck {
-  id: string;
+  key: string;
   kind: ExitCriterionKind;
   message: string;
   /** Path of what to fill in, relative to the client, e.g. "website" or "customFields.budget". */
@@ -89,12 +90,12 @@ const filled = (value: unknown): boolean =>
 
 const isFullName = (name: string) => name.trim().split(/\s+/).filter(Boolean).length >= 2;
 
-function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck, "id" | "kind" | "message"> & { defaultMessage: string } {
+function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck, "key" | "kind" | "message"> & { defaultMessage: string } {
   switch (rule.kind) {
     case "FIELD_FILLED":
       return { field: rule.field, met: filled(facts.card[rule.field]), defaultMessage: `${FIELD_LABELS[rule.field]} must be filled in` };
     case "CUSTOM_FIELD_FILLED":
-      return { field: `customFields.${rule.key}`, met: filled(facts.customFields[rule.key]), defaultMessage: `Custom field "${rule.key}" must be filled in` };
+      return { field: `customFields.${rule.customFieldKey}`, met: filled(facts.customFields[rule.customFieldKey]), defaultMessage: `Custom field "${rule.customFieldKey}" must be filled in` };
     case "DECISION_MAKERS_WITH_DIRECT_PHONE": {
       const qualified = new Set(
         facts.decisionMakers
@@ -140,7 +141,7 @@ function checkOne(rule: ExitCriterion, facts: ClientFacts): Omit<CriterionCheck,
 export function checkCriteria(rules: readonly ExitCriterion[], facts: ClientFacts): CriterionCheck[] {
   return rules.map((rule) => {
     const { defaultMessage, ...result } = checkOne(rule, facts);
-    return { id: rule.id, kind: rule.kind, message: rule.message ?? defaultMessage, ...result };
+    return { key: rule.key, kind: rule.kind, message: rule.message ?? defaultMessage, ...result };
   });
 }
 

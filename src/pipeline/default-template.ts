@@ -12,7 +12,7 @@ export interface StageTemplate {
 }
 
 const filled = (stage: string, field: Extract<ExitCriterion, { kind: "FIELD_FILLED" }>["field"]): ExitCriterion =>
-  ({ kind: "FIELD_FILLED", id: `${stage}.${field}`, field });
+  ({ kind: "FIELD_FILLED", key: `${stage}.${field}`, field });
 
 /** The default exit criteria per stage key (DESIGN.md table), shared by every language of the template. */
 export const DEFAULT_CRITERIA: Record<string, ExitCriterion[]> = {
@@ -20,16 +20,16 @@ export const DEFAULT_CRITERIA: Record<string, ExitCriterion[]> = {
   lead_development: [
     filled("lead", "businessDescription"), filled("lead", "website"), filled("lead", "targetAudience"),
     filled("lead", "competitors"), filled("lead", "problemsFound"), filled("lead", "proposedSolutions"),
-    { kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "lead.decision_maker", minCount: 1, requireFullName: true },
+    { kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", key: "lead.decision_maker", minCount: 1, requireFullName: true },
   ],
-  contact_interest: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }],
-  meeting_preparation: [{ kind: "OPEN_TASK_WITH_DUE_TIME", id: "meeting_prep.meeting_scheduled", taskType: "MEETING" }],
-  meeting: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "meeting.verbal_agreement", activityTypes: ["VERBAL_AGREEMENT"] }],
+  contact_interest: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "contact.interest", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" }],
+  meeting_preparation: [{ kind: "OPEN_TASK_WITH_DUE_TIME", key: "meeting_prep.meeting_scheduled", taskType: "MEETING" }],
+  meeting: [{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "meeting.verbal_agreement", activityTypes: ["VERBAL_AGREEMENT"] }],
   closing: [
-    { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
+    { kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
     // Since entering Closing: a won client reopened for a repeat deal must not close on last year's payment.
-    { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: true },
-    { kind: "ACCOUNT_MANAGER_ASSIGNED", id: "closing.account_manager" },
+    { kind: "ORDER_PAID", key: "closing.order_paid", sinceStageEntry: true },
+    { kind: "ACCOUNT_MANAGER_ASSIGNED", key: "closing.account_manager" },
   ],
 };
 

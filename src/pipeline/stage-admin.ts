@@ -47,7 +47,7 @@ export async function updateStage(ctx: AuthedContext, id: string, expectedVersio
 }
 
 async function assertCustomFieldsDefined(ctx: AuthedContext, rules: z.output<typeof exitCriteriaSchema>) {
-  const wanted = rules.flatMap((rule, index) => (rule.kind === "CUSTOM_FIELD_FILLED" ? [{ key: rule.key, index }] : []));
+  const wanted = rules.flatMap((rule, index) => (rule.kind === "CUSTOM_FIELD_FILLED" ? [{ key: rule.customFieldKey, index }] : []));
   if (wanted.length === 0) return;
   const defined = await ctx.prisma.customFieldDefinition.findMany({
     where: { organizationId: ctx.viewer.organizationId, entity: "CLIENT", key: { in: wanted.map((w) => w.key) } },
@@ -56,7 +56,7 @@ async function assertCustomFieldsDefined(ctx: AuthedContext, rules: z.output<typ
   const known = new Set(defined.map((d) => d.key));
   const issues = wanted
     .filter((w) => !known.has(w.key))
-    .map((w) => ({ path: ["input", "exitCriteria", String(w.index), "key"], message: `"${w.key}" is not a custom client field of your organization` }));
+    .map((w) => ({ path: ["input", "exitCriteria", String(w.index), "customFieldKey"], message: `"${w.key}" is not a custom client field of your organization` }));
   if (issues.length) throw new ValidationError(issues);
 }
 

@@ -9,6 +9,7 @@ import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
 import { rootList } from "../compiled-reads/root-list.js";
 import { parseInput } from "../shared/validate.js";
+import { organizationScopedId } from "../graphql/organization-scoped-id.js";
 import { recordOutcome } from "./outcome.js";
 import { organizationPolicy, purchaseStatsOf } from "./purchase-stats.js";
 import { readReactivationSettings, reactivationSettingsSchema } from "./settings.js";
@@ -164,7 +165,9 @@ builder.mutationField("recordReactivationCall", (t) =>
 );
 
 const SettingsRef = builder.objectRef<ReturnType<typeof readReactivationSettings>>("ReactivationSettings").implement({
+  description: "How the reactivation sweep finds lapsed clients and whom it assigns them to",
   fields: (t) => ({
+    id: t.id(organizationScopedId("ReactivationSettings")),
     factor: t.exposeFloat("factor", { description: "Due when days since last purchase > expected interval × factor" }),
     fixedPeriodDays: t.exposeFloat("fixedPeriodDays", { nullable: true }),
     assignTo: t.field({ type: AssignToEnum, description: "Who gets new entries", resolve: (s) => s.assignTo }),

@@ -7,6 +7,7 @@ import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { idOf } from "../shared/ids.js";
 import { encodeId } from "../graphql/global-id.js";
+import { organizationScopedId } from "../graphql/organization-scoped-id.js";
 import { selection } from "../shared/selection.js";
 import { parseInput } from "../shared/validate.js";
 import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
@@ -114,7 +115,8 @@ builder.mutationFields((t) => ({
 }));
 
 const ReminderSettings = builder.objectRef<{ escalationAfterMinutes: number }>("ReminderSettings").implement({
-  fields: (t) => ({ escalationAfterMinutes: t.exposeInt("escalationAfterMinutes", { description: "Overdue this long, a task escalates to heads of sales" }) }),
+  description: "When overdue tasks escalate to heads of sales",
+  fields: (t) => ({ id: t.id(organizationScopedId("ReminderSettings")), escalationAfterMinutes: t.exposeInt("escalationAfterMinutes", { description: "Overdue this long, a task escalates to heads of sales" }) }),
 });
 
 export function readEscalationAfter(settings: unknown): number {

@@ -32,9 +32,16 @@ builder.prismaNode("User", {
   }),
 });
 
-builder.prismaObject("Organization", {
+/** Only the caller's own organization resolves; any other id reads as null, like a missing one. */
+const NO_ORGANIZATION = "00000000-0000-0000-0000-000000000000";
+
+builder.prismaNode("Organization", {
+  description: "The caller's company: its users, clients and settings belong to it",
+  id: { field: "id" },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: id === ctx.viewer?.organizationId ? id : NO_ORGANIZATION }),
+  authScopes: { authenticated: true },
   fields: (t) => ({
-    id: t.exposeID("id"),
     name: t.exposeString("name"),
     timezone: t.exposeString("timezone"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

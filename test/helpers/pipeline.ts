@@ -43,7 +43,7 @@ export function pipelineApi(server: TestServer, token: string) {
         `mutation($input: MoveClientToStageInput!) { moveClientToStage(input: $input) {
           __typename
           ... on MoveClientToStagePayload { transition { id fromStage { key } toStage { key } note reason { key } actor { id } client { version stage { key } } } }
-          ... on StageCriteriaNotMetError { message unmet { id kind message field stageName } fromStage { name } toStage { name } }
+          ... on StageCriteriaNotMetError { message unmet { key kind message field stageName } fromStage { name } toStage { name } }
           ... on ValidationError { issues { path message } }
           ... on VersionConflictError { expectedVersion currentVersion }
           ... on Error { message code }
@@ -60,7 +60,7 @@ export function pipelineApi(server: TestServer, token: string) {
   };
 }
 
-export const unmetIds = (result: { __typename: string; unmet?: { id: string }[] }) => {
+export const unmetKeys = (result: { __typename: string; unmet?: { key: string }[] }) => {
   expect(result.__typename).toBe("StageCriteriaNotMetError");
-  return result.unmet!.map((u) => u.id);
+  return result.unmet!.map((u) => u.key);
 };

@@ -23,23 +23,23 @@ function facts(overrides: Partial<ClientFacts> = {}): ClientFacts {
 }
 
 const rule = (value: unknown): ExitCriterion => exitCriteriaSchema.parse([value])[0]!;
-const ids = (rules: ExitCriterion[], f: ClientFacts) => evaluateCriteria(rules, f).map((u) => u.id);
+const ids = (rules: ExitCriterion[], f: ClientFacts) => evaluateCriteria(rules, f).map((u) => u.key);
 
 describe("criteria engine: FIELD_FILLED", () => {
-  const website = rule({ kind: "FIELD_FILLED", id: "w", field: "website" });
+  const website = rule({ kind: "FIELD_FILLED", key: "w", field: "website" });
   it("is unmet for null, empty and whitespace-only values, met for text", () => {
-    expect(evaluateCriteria([website], facts())).toEqual([{ id: "w", kind: "FIELD_FILLED", message: "Website must be filled in", field: "website" }]);
+    expect(evaluateCriteria([website], facts())).toEqual([{ key: "w", kind: "FIELD_FILLED", message: "Website must be filled in", field: "website" }]);
     expect(ids([website], facts({ card: { ...facts().card, website: "   " } }))).toEqual(["w"]);
     expect(ids([website], facts({ card: { ...facts().card, website: "https://acme.test" } }))).toEqual([]);
   });
   it("uses the admin's message when given", () => {
-    const custom = rule({ kind: "FIELD_FILLED", id: "w", field: "website", message: "Find their site" });
+    const custom = rule({ kind: "FIELD_FILLED", key: "w", field: "website", message: "Find their site" });
     expect(evaluateCriteria([custom], facts())[0]!.message).toBe("Find their site");
   });
 });
 
 describe("criteria engine: CUSTOM_FIELD_FILLED", () => {
-  const budget = rule({ kind: "CUSTOM_FIELD_FILLED", id: "b", key: "budget" });
+  const budget = rule({ kind: "CUSTOM_FIELD_FILLED", key: "b", customFieldKey: "budget" });
   it("treats missing, null, empty string and empty list as unfilled; false and 0 are values", () => {
     for (const value of [undefined, null, "", []]) expect(ids([budget], facts({ customFields: { budget: value } }))).toEqual(["b"]);
     for (const value of [0, false, "x", ["a"]]) expect(ids([budget], facts({ customFields: { budget: value } }))).toEqual([]);
@@ -48,7 +48,7 @@ describe("criteria engine: CUSTOM_FIELD_FILLED", () => {
 });
 
 describe("criteria engine: DECISION_MAKERS_WITH_DIRECT_PHONE", () => {
-  const two = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "dm", minCount: 2 });
+  const two = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", key: "dm", minCount: 2 });
   const ivan = { contactId: "c1", fullName: "Ivan Petrov", directPhone: "+79161234567" };
   it("counts distinct contacts with a full name and a direct phone", () => {
     expect(ids([two], facts({ decisionMakers: [ivan] }))).toEqual(["dm"]);
@@ -56,10 +56,10 @@ describe("criteria engine: DECISION_MAKERS_WITH_DIRECT_PHONE", () => {
     expect(ids([two], facts({ decisionMakers: [ivan, { contactId: "c2", fullName: "Anna Sidorova", directPhone: "+79161234568" }] }))).toEqual([]);
   });
   it("ignores decision-makers without a direct phone or with only a first name, unless full names are not required", () => {
-    const one = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "dm", minCount: 1 });
+    const one = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", key: "dm", minCount: 1 });
     expect(ids([one], facts({ decisionMakers: [{ ...ivan, directPhone: null }] }))).toEqual(["dm"]);
     expect(ids([one], facts({ decisionMakers: [{ ...ivan, fullName: "Ivan" }] }))).toEqual(["dm"]);
-    const lenient = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "dm", minCount: 1, requireFullName: false });
+    const lenient = rule({ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", key: "dm", minCount: 1, requireFullName: false });
     expect(ids([lenient], facts({ decisionMakers: [{ ...ivan, fullName: "Ivan" }] }))).toEqual([]);
   });
   it("says how many were found", () => {
@@ -70,7 +70,7 @@ describe("criteria engine: DECISION_MAKERS_WITH_DIRECT_PHONE", () => {
 });
 
 describe("criteria engine: ACTIVITY_SINCE_STAGE_ENTRY", () => {
-  const interest = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "i", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" });
+  const interest = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "i", activityTypes: ["CALL", "MEETING"], outcome: "INTERESTED" });
   it("needs one of the types with the typed outcome", () => {
     expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "CALL", outcome: "NO_ANSWER" }] }))).toEqual(["i"]);
     expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "CALL", outcome: null }] }))).toEqual(["i"]);
@@ -78,18 +78,18 @@ describe("criteria engine: ACTIVITY_SINCE_STAGE_ENTRY", () => {
     expect(ids([interest], facts({ activitiesSinceEntry: [{ type: "MEETING", outcome: "INTERESTED" }] }))).toEqual([]);
   });
   it("refers to the outcome enum: free text is refused", () => {
-    expect(exitCriteriaSchema.safeParse([{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "i", activityTypes: ["CALL"], outcome: "interested" }]).success).toBe(false);
+    expect(exitCriteriaSchema.safeParse([{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "i", activityTypes: ["CALL"], outcome: "interested" }]).success).toBe(false);
     expect(evaluateCriteria([interest], facts())[0]!.message).toBe("An activity of type CALL or MEETING with outcome INTERESTED must be logged since entering the stage");
   });
   it("without an outcome any activity of the type counts", () => {
-    const agreed = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "a", activityTypes: ["VERBAL_AGREEMENT"] });
+    const agreed = rule({ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "a", activityTypes: ["VERBAL_AGREEMENT"] });
     expect(ids([agreed], facts({ activitiesSinceEntry: [{ type: "VERBAL_AGREEMENT", outcome: null }] }))).toEqual([]);
     expect(evaluateCriteria([agreed], facts())[0]).toMatchObject({ field: "activities", message: "An activity of type VERBAL_AGREEMENT must be logged since entering the stage" });
   });
 });
 
 describe("criteria engine: OPEN_TASK_WITH_DUE_TIME", () => {
-  const meeting = rule({ kind: "OPEN_TASK_WITH_DUE_TIME", id: "t", taskType: "MEETING" });
+  const meeting = rule({ kind: "OPEN_TASK_WITH_DUE_TIME", key: "t", taskType: "MEETING" });
   it("needs an open task of the type with a due time", () => {
     expect(ids([meeting], facts({ openTasks: [{ type: "CALL", dueAt: entered }] }))).toEqual(["t"]);
     expect(ids([meeting], facts({ openTasks: [{ type: "MEETING", dueAt: null }] }))).toEqual(["t"]);
@@ -99,8 +99,8 @@ describe("criteria engine: OPEN_TASK_WITH_DUE_TIME", () => {
 
 describe("criteria engine: ORDER_PAID", () => {
   it("any paid order by default; with sinceStageEntry only those paid after entering", () => {
-    const paid = rule({ kind: "ORDER_PAID", id: "p" });
-    const recent = rule({ kind: "ORDER_PAID", id: "r", sinceStageEntry: true });
+    const paid = rule({ kind: "ORDER_PAID", key: "p" });
+    const recent = rule({ kind: "ORDER_PAID", key: "r", sinceStageEntry: true });
     const old = { paidAt: new Date("2025-01-01T00:00:00Z") };
     expect(ids([paid, recent], facts())).toEqual(["p", "r"]);
     expect(ids([paid, recent], facts({ paidOrders: [old] }))).toEqual(["r"]);
@@ -110,9 +110,9 @@ describe("criteria engine: ORDER_PAID", () => {
 
 describe("criteria engine: ACCOUNT_MANAGER_ASSIGNED", () => {
   it("holds once the client is handed over to an active account manager", () => {
-    const handOver = rule({ kind: "ACCOUNT_MANAGER_ASSIGNED", id: "h" });
+    const handOver = rule({ kind: "ACCOUNT_MANAGER_ASSIGNED", key: "h" });
     expect(evaluateCriteria([handOver], facts())).toEqual([
-      { id: "h", kind: "ACCOUNT_MANAGER_ASSIGNED", message: "The client must be handed over to an account manager", field: "accountManager" },
+      { key: "h", kind: "ACCOUNT_MANAGER_ASSIGNED", message: "The client must be handed over to an account manager", field: "accountManager" },
     ]);
     expect(ids([handOver], facts({ hasAccountManager: true }))).toEqual([]);
   });
@@ -120,9 +120,9 @@ describe("criteria engine: ACCOUNT_MANAGER_ASSIGNED", () => {
     for (const template of [DEFAULT_STAGES, DEFAULT_STAGES_RU]) {
       const closing = template.find((s) => s.key === "closing")!.exitCriteria;
       expect(closing).toEqual([
-        { kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
-        { kind: "ORDER_PAID", id: "closing.order_paid", sinceStageEntry: true },
-        { kind: "ACCOUNT_MANAGER_ASSIGNED", id: "closing.account_manager" },
+        { kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "closing.contract_signed", activityTypes: ["CONTRACT_SIGNED"] },
+        { kind: "ORDER_PAID", key: "closing.order_paid", sinceStageEntry: true },
+        { kind: "ACCOUNT_MANAGER_ASSIGNED", key: "closing.account_manager" },
       ]);
     }
   });
@@ -131,10 +131,10 @@ describe("criteria engine: ACCOUNT_MANAGER_ASSIGNED", () => {
 describe("criteria engine: checklist and validation", () => {
   it("checkCriteria reports every rule in order with met flags", () => {
     const rules = exitCriteriaSchema.parse([
-      { kind: "FIELD_FILLED", id: "n", field: "name" },
-      { kind: "FIELD_FILLED", id: "p", field: "phone" },
+      { kind: "FIELD_FILLED", key: "n", field: "name" },
+      { kind: "FIELD_FILLED", key: "p", field: "phone" },
     ]);
-    expect(checkCriteria(rules, facts()).map((c) => [c.id, c.met])).toEqual([["n", true], ["p", false]]);
+    expect(checkCriteria(rules, facts()).map((c) => [c.key, c.met])).toEqual([["n", true], ["p", false]]);
   });
 
   it("rejects unknown kinds, unknown fields, missing parameters, extra keys and duplicate ids, with paths", () => {
@@ -142,12 +142,12 @@ describe("criteria engine: checklist and validation", () => {
       const result = exitCriteriaSchema.safeParse(value);
       return result.success ? [] : result.error.issues.map((i) => i.path.join("."));
     };
-    expect(issues([{ kind: "RUN_CODE", id: "x" }])).toEqual(["0.kind"]);
-    expect(issues([{ kind: "FIELD_FILLED", id: "x", field: "passwordHash" }])).toEqual(["0.field"]);
-    expect(issues([{ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", id: "x" }])).toEqual(["0.minCount"]);
-    expect(issues([{ kind: "ORDER_PAID", id: "x", code: "return true" }])).toEqual(["0"]);
-    expect(issues([{ kind: "ORDER_PAID", id: "x" }, { kind: "ORDER_PAID", id: "x" }])).toEqual(["1.id"]);
-    expect(issues([{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", id: "x", activityTypes: [] }])).toEqual(["0.activityTypes"]);
+    expect(issues([{ kind: "RUN_CODE", key: "x" }])).toEqual(["0.kind"]);
+    expect(issues([{ kind: "FIELD_FILLED", key: "x", field: "passwordHash" }])).toEqual(["0.field"]);
+    expect(issues([{ kind: "DECISION_MAKERS_WITH_DIRECT_PHONE", key: "x" }])).toEqual(["0.minCount"]);
+    expect(issues([{ kind: "ORDER_PAID", key: "x", code: "return true" }])).toEqual(["0"]);
+    expect(issues([{ kind: "ORDER_PAID", key: "x" }, { kind: "ORDER_PAID", key: "x" }])).toEqual(["1.key"]);
+    expect(issues([{ kind: "ACTIVITY_SINCE_STAGE_ENTRY", key: "x", activityTypes: [] }])).toEqual(["0.activityTypes"]);
   });
 
   it("refuses corrupted stored criteria instead of letting them pass", () => {
