@@ -1,4 +1,3 @@
-import { complexityFromQuery } from "@pothos/plugin-complexity";
 import { getVariableValues } from "graphql/execution/values.js";
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -12,8 +11,6 @@ export interface CompiledReadOptions {
   limits: PageLimits;
   /** The Pothos scope-auth loader, so scopes mean exactly what they mean on the Pothos path. */
   scopesFor(ctx: Context): Record<string, boolean>;
-  /** The Pothos complexity limits, checked here because no root resolver runs on the compiled path. */
-  complexityLimit(ctx: Context): { complexity: number; depth: number; breadth: number };
   onResult(path: "compiled" | "fallback"): void;
   /** Run Pothos as well and answer an error when the results differ: every query of the test suite is a check. */
   verify?: boolean;
@@ -51,11 +48,6 @@ export function useCompiledReads(options: CompiledReadOptions): Plugin<Context> 
     if (!scopesAllow(plan.scopes, scopes)) return undefined;
     const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
     if (coerced.errors) return undefined;
-    try {
-      if (exceedsLimits(ctx, args.schema, plan, args.variableValues, options.complexityLimit(ctx))) return undefined; // Pothos reports it
-    } catch {
-      return undefined; // an argument the cost calculation cannot map (a malformed id): Pothos reports it, with its path
-    }
     let statement: { sql: string; params: unknown[] };
     try {
       statement = await renderOperation(plan, coerced.coerced, ctx, options.limits, scopes, args.schema);
@@ -110,15 +102,4 @@ function verified(compiled: ExecutionResult, reference: ExecutionResult, args: E
   if (a === b) return compiled;
   (args.contextValue as Context).log.error({ compiled: a, pothos: b }, "compiled read differs from Pothos");
   return { errors: [new GraphQLError("Compiled read differs from Pothos", { extensions: { code: "COMPILED_READ_MISMATCH", compiled: a, pothos: b } })] };
-}
-
-function exceedsLimits(
-  ctx: Context,
-  schema: GraphQLSchema,
-  plan: OperationPlan,
-  variables: ExecutionArgs["variableValues"],
-  max: { complexity: number; depth: number; breadth: number },
-): boolean {
-  const { complexity, depth, breadth } = complexityFromQuery(plan.document, { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> });
-  return complexity > max.complexity || depth > max.depth || breadth > max.breadth;
 }

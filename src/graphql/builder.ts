@@ -70,10 +70,8 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: { authScopes: { authenticated: true } },
     nodesQueryOptions: { authScopes: { authenticated: true } },
   },
-  complexity: {
-    fieldComplexity: fieldComplexity as never,
-    limit: (ctx) => ({ complexity: ctx.config.limits.maxCost, depth: ctx.config.limits.maxDepth, breadth: 500 }),
-  },
+  // Pothos computes the cost of each field; src/limits/query-cost.ts enforces the limits once, before execution.
+  complexity: { fieldComplexity: fieldComplexity as never },
 });
 
 builder.queryType({ authScopes: { authenticated: true } });

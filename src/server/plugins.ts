@@ -13,11 +13,12 @@ import type { SubscriptionSlots } from "../limits/subscription-slots.js";
 import type { Metrics } from "../observability/metrics.js";
 import { useGraphqlMetrics } from "../observability/graphql-metrics.js";
 import { useCompiledReads } from "../compiled-reads/plugin.js";
+import { useQueryCost } from "../limits/query-cost.js";
 import { builder } from "../graphql/builder.js";
 
 /**
  * Abuse limits in the order a request meets them: tokens at parse time (before any AST is built), aliases and
- * directives at validation, depth and cost in the schema (Pothos complexity), rate limits right before execution.
+ * directives at validation, rate limits, then depth, cost and page sizes (query-cost.ts) right before execution.
  */
 export function graphqlPlugins(
   config: Config,
@@ -35,6 +36,7 @@ export function graphqlPlugins(
     maxDirectivesPlugin({ n: limits.maxDirectives }),
     useRateLimits((bucket) => metrics.rateLimited.inc({ bucket })),
     useSubscriptionLimit(subscriptionSlots, limits.subscriptionsPerUser, metrics.activeSubscriptions),
+    useQueryCost({ maxCost: limits.maxCost, maxDepth: limits.maxDepth, maxBreadth: 500, maxPageSize: builder.options.prisma.maxConnectionSize ?? 100 }),
     ...extra,
   ];
   if (!config.introspection) {
@@ -55,7 +57,6 @@ export function compiledReadPlugins(config: Config, metrics: Metrics): Plugin<Co
     useCompiledReads({
       limits: { defaultSize: options.prisma.defaultConnectionSize ?? 20, maxSize: options.prisma.maxConnectionSize ?? 100 },
       scopesFor: (ctx) => options.scopeAuth!.authScopes(ctx) as Record<string, boolean>,
-      complexityLimit: (ctx) => (options.complexity!.limit as (c: Context) => { complexity: number; depth: number; breadth: number })(ctx),
       onResult: (path) => metrics.readPaths.inc({ path }),
       verify: config.compiledReadsVerify,
     }),
