@@ -11,8 +11,15 @@ const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
  * `_prisma_migrations` table (same checksum), so `prisma migrate status/deploy` agree with us.
  * Runs in-process because PGlite allows one process per data directory.
  */
-export function applyMigrations(db: Database, options: { through?: string } = {}): Promise<string[]> {
-  return db.withConnection((conn) => applyOn(conn, db.kind === "postgres", options.through));
+export interface MigrateOptions {
+  /** Stop after this migration: upgrade tests load data in an older schema, then migrate it. */
+  through?: string;
+  /** Told before each migration runs (migrating can take a while: say what is happening). */
+  onMigration?: (name: string, index: number, total: number) => void;
+}
+
+export function applyMigrations(db: Database, options: MigrateOptions = {}): Promise<string[]> {
+  return db.withConnection((conn) => applyOn(conn, db.kind === "postgres", options));
 }
 
 /**
@@ -39,8 +46,7 @@ async function migrationNames(): Promise<string[]> {
     .sort();
 }
 
-/** `through` stops after that migration: upgrade tests load data in an older schema, then migrate it. */
-async function applyOn(db: SqlConnection, lock: boolean, through?: string): Promise<string[]> {
+async function applyOn(db: SqlConnection, lock: boolean, { through, onMigration }: MigrateOptions): Promise<string[]> {
   // Several instances may start at once against one PostgreSQL: serialise them.
   if (lock) await db.exec("SELECT pg_advisory_lock(72707369)");
   await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -55,10 +61,10 @@ async function applyOn(db: SqlConnection, lock: boolean, through?: string): Prom
   try {
     const done = new Set(await appliedNames(db));
     const names = await migrationNames();
+    const pending = names.filter((name) => !done.has(name) && !(through && name > through));
     const applied: string[] = [];
-    for (const name of names) {
-      if (through && name > through) break;
-      if (done.has(name)) continue;
+    for (const name of pending) {
+      onMigration?.(name, applied.length + 1, pending.length);
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       await db.exec(`BEGIN;\n${sql}\n;COMMIT;`).catch(async (error) => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
 import type { Redis } from "ioredis";
 import { createTokenVerifier } from "../auth/tokens.js";
@@ -84,7 +85,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const yoga = createYoga<{ wsContext?: Context; req?: import("node:http").IncomingMessage }, Context>({
     schema,
-    graphiql: config.production ? false : { subscriptionsProtocol: "WS" },
+    // Self-hosted GraphiQL (every asset inlined from the package: nothing from a CDN). Its subscriptions go over SSE,
+    // so the Authorization header pasted into GraphiQL authenticates them exactly like queries.
+    graphiql: config.production ? false : { subscriptionsProtocol: "SSE", title: "CRM GraphQL API" },
+    renderGraphiQL,
     landingPage: false,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: false } : undefined,
     plugins: graphqlPlugins(config, metrics, subscriptionSlots, [
@@ -176,7 +180,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 /** Migrates on start (embedded and dev), or checks that the separate migrate step ran (production). */
 async function prepareSchema(database: Database, config: Config, log: Logger): Promise<void> {
   if (config.migrateOnStart) {
-    const applied = await applyMigrations(database);
+    const applied = await applyMigrations(database, {
+      onMigration: (name, index, total) => log.info({ migration: name, step: `${index}/${total}` }, `applying migration ${index}/${total}: ${name}`),
+    });
     if (applied.length) log.info({ applied }, "migrations applied");
     return;
   }

@@ -11,6 +11,7 @@ process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandl
 const app = await buildApp({ config, log });
 if (config.seedDemo) {
   // Never in production (config refuses it). The log names the demo login, never a token: logs are shipped and kept.
+  log.info("checking for demo data (seeding an empty database takes a few seconds)");
   const { seeded } = await seedDemo(app.services.prisma);
   log.info({ email: "head@demo.example", password: "demo-password" }, seeded ? "seeded demo data; log in with this demo account" : "demo data present");
 }
