@@ -2,8 +2,7 @@ import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { NotFoundError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
 import { assertCanEditClient } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { parseInput } from "../shared/validate.js";
@@ -66,7 +65,7 @@ builder.mutationField("logActivity", (t) =>
   t.prismaField({
     type: "Activity",
     description: "Adds an entry to a client's timeline (note, call, meeting, proposal sent, invoice issued...).",
-    errors: { types: COMMON_ERRORS, dataField: { name: "activity" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "activity" } },
     args: {
       input: t.arg({
         type: builder.inputType("LogActivityInput", {

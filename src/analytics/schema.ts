@@ -1,9 +1,9 @@
+import { ForbiddenError, ValidationError } from "../graphql/errors.js";
 import { authed, type Context } from "../context.js";
 import type { Channel, Stage, User } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
 import { AbcClassEnum } from "../clients/filters.js";
 import { organizationScopedId } from "../graphql/organization-scoped-id.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { parseInput } from "../shared/validate.js";
 import { recalculateAbc } from "./abc-recalc.js";
@@ -111,7 +111,7 @@ builder.mutationFields((t) => ({
     type: AbcSnapshotSummary,
     description: "Classifies every client by paid revenue over the trailing window and stores a snapshot (also runs on schedule)",
     authScopes: { headOfSales: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "snapshot" } },
+    errors: { types: [ForbiddenError], dataField: { name: "snapshot" } },
     resolve: async (_r, _a, ctx) => {
       const organizationId = authed(ctx).viewer.organizationId;
       const now = ctx.clock.now();
@@ -124,7 +124,7 @@ builder.mutationFields((t) => ({
     type: AbcSettingsRef,
     description: "ADMIN only: window, thresholds and each class's discount/offer. Unset fields keep their value.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "settings" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "settings" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateAbcSettingsInput", {

@@ -1,7 +1,6 @@
 import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { AuthenticationError, ValidationError } from "../graphql/errors.js";
 import { provisionOrganization } from "../organizations/provision.js";
 import { parseInput } from "../shared/validate.js";
@@ -58,7 +57,7 @@ builder.mutationField("signUp", (t) =>
     description: "Creates an organization with its default pipeline; the caller becomes its ADMIN.",
     type: SessionRef,
     skipTypeScopes: true,
-    errors: { types: COMMON_ERRORS, dataField: { name: "session" } },
+    errors: { types: [ValidationError], dataField: { name: "session" } },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const input = parseInput(signUpSchema, args.input);
@@ -84,7 +83,7 @@ builder.mutationField("login", (t) =>
   t.field({
     type: SessionRef,
     skipTypeScopes: true,
-    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "session" } },
+    errors: { types: [AuthenticationError, ValidationError], dataField: { name: "session" } },
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, args, ctx) => {
       const input = parseInput(z.object({ email, password: z.string().min(1).max(200) }), args.input);
@@ -120,7 +119,7 @@ builder.mutationField("refreshSession", (t) =>
       "Exchanges a refresh token for a new access token and a new refresh token (the old one stops working). " +
       "A refresh token presented twice ends its session: someone else has a copy.",
     skipTypeScopes: true,
-    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "session" } },
+    errors: { types: [AuthenticationError], dataField: { name: "session" } },
     args: {
       input: t.arg({
         type: builder.inputType("RefreshSessionInput", { fields: (f) => ({ refreshToken: f.string({ required: true, description: "From `Session.refreshToken`" }) }) }),
@@ -145,7 +144,7 @@ builder.mutationField("logout", (t) =>
   t.field({
     type: "Boolean",
     description: "Ends the caller's session: its access and refresh tokens stop working at once, and its sockets close.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "loggedOut" } },
+    errors: { types: [], dataField: { name: "loggedOut" } },
     resolve: async (_root, _args, ctx) => {
       const { viewer } = authed(ctx);
       if (!viewer.sessionId) return false; // an external provider's token: log out there
@@ -160,7 +159,7 @@ builder.mutationField("changePassword", (t) =>
   t.prismaField({
     type: "User",
     description: "Changes the caller's password and ends their other sessions (this one stays signed in).",
-    errors: { types: [AuthenticationError, ...COMMON_ERRORS], dataField: { name: "user" } },
+    errors: { types: [AuthenticationError, ValidationError], dataField: { name: "user" } },
     args: {
       input: t.arg({
         type: builder.inputType("ChangePasswordInput", {

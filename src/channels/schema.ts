@@ -2,8 +2,7 @@ import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
 
 builder.prismaNode("Channel", {
@@ -28,7 +27,7 @@ builder.mutationField("createChannel", (t) =>
     type: "Channel",
     description: "Heads of sales and admins: a marketing channel with a tracking phone and/or UTM source.",
     authScopes: { headOfSales: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "channel" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "channel" } },
     args: {
       input: t.arg({
         type: builder.inputType("CreateChannelInput", {

@@ -1,8 +1,7 @@
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { NotFoundError, ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
 import { tenantNode } from "../graphql/tenant-node.js";
 import { recordInboundCall } from "./inbound-calls.js";
 import { parseMoney } from "../orders/money.js";
@@ -39,7 +38,7 @@ builder.mutationFields((t) => ({
     type: "ChannelSpend",
     description: "Heads of sales: the channel's marketing spend for a calendar month (replaces the month's value).",
     authScopes: { headOfSales: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "spend" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "spend" } },
     args: {
       input: t.arg({
         type: builder.inputType("SetChannelSpendInput", {
@@ -73,7 +72,7 @@ builder.mutationFields((t) => ({
     type: "InboundCall",
     description:
       "Telephony integrations: an inbound call, attributed to the channel whose tracking number was dialled. The client is `clientId`, or the client whose phone is `fromPhone`; a client without a channel gets the call's channel (first touch).",
-    errors: { types: COMMON_ERRORS, dataField: { name: "call" } },
+    errors: { types: [ValidationError, NotFoundError], dataField: { name: "call" } },
     args: {
       input: t.arg({
         type: builder.inputType("RecordInboundCallInput", {

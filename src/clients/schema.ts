@@ -1,9 +1,9 @@
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { selection } from "../shared/selection.js";
 import { rootList } from "../compiled-reads/root-list.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { isSupervisor } from "../shared/access.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { AbcClassEnum, ClientKindEnum, ClientFilterInput, ClientOrderInput, clientOrderBy, clientWhere } from "./filters.js";
@@ -129,7 +129,7 @@ const UpdateClientInput = builder.inputType("UpdateClientInput", {
 builder.mutationFields((t) => ({
   createClient: t.prismaField({
     type: "Client",
-    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "client" } },
     args: { input: t.arg({ type: CreateClientInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const viewer = ctx.viewer!;
@@ -145,7 +145,7 @@ builder.mutationFields((t) => ({
   }),
   updateClient: t.prismaField({
     type: "Client",
-    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "client" } },
     args: { input: t.arg({ type: UpdateClientInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const id = idOf(input.id, "Client", "input.id");
@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
   reassignClient: t.prismaField({
     type: "Client",
     description: "Hands a client to another manager (heads of sales; managers may take unowned clients). History stays with the client.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "client" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "client" } },
     args: {
       input: t.arg({
         type: builder.inputType("ReassignClientInput", {
@@ -184,7 +184,7 @@ builder.mutationFields((t) => ({
     type: "ID",
     description: "Deletes a client with its timeline. Heads of sales and admins only. Returns the deleted id.",
     authScopes: { headOfSales: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "deletedId" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "deletedId" } },
     args: {
       input: t.arg({
         type: builder.inputType("DeleteClientInput", {

@@ -4,8 +4,7 @@ import type { CompiledSql } from "../compiled-reads/plan.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { NotFoundError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { compareAndSet } from "../shared/compare-and-set.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
 import { idOf } from "../shared/ids.js";
@@ -113,7 +112,7 @@ const EmploymentInput = builder.inputType("EmploymentInput", {
 builder.mutationFields((t) => ({
   createContact: t.prismaField({
     type: "Contact",
-    errors: { types: COMMON_ERRORS, dataField: { name: "contact" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "contact" } },
     args: {
       input: t.arg({
         type: builder.inputType("CreateContactInput", {
@@ -149,7 +148,7 @@ builder.mutationFields((t) => ({
   }),
   updateContact: t.prismaField({
     type: "Contact",
-    errors: { types: COMMON_ERRORS, dataField: { name: "contact" } },
+    errors: { types: [ValidationError, NotFoundError, VersionConflictError], dataField: { name: "contact" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateContactInput", {
@@ -189,7 +188,7 @@ builder.mutationFields((t) => ({
   addEmployment: t.prismaField({
     type: "Employment",
     description: "Links a contact to a client (a contact may work at several). Moving companies: `endCurrent` ends the old one as the new one starts.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "employment" } },
     args: {
       input: t.arg({
         type: builder.inputType("AddEmploymentInput", {
@@ -222,7 +221,7 @@ builder.mutationFields((t) => ({
   updateEmployment: t.prismaField({
     type: "Employment",
     description: "Edits an employment in place: title, decision-maker flag, direct phone. Unset fields keep their value; null clears title and phone.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "employment" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateEmploymentInput", {
@@ -246,7 +245,7 @@ builder.mutationFields((t) => ({
   endEmployment: t.prismaField({
     type: "Employment",
     description: "Marks that the contact no longer works at the client; the record and its activities stay.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "employment" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "employment" } },
     args: {
       input: t.arg({
         type: builder.inputType("EndEmploymentInput", {

@@ -2,8 +2,7 @@ import { selection } from "../shared/selection.js";
 import { z } from "zod";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
 
 const EntityEnum = builder.enumType("CustomFieldEntity", { values: ["CLIENT", "CONTACT"] as const });
@@ -54,7 +53,7 @@ builder.mutationField("defineCustomField", (t) =>
     type: "CustomFieldDefinition",
     description: "ADMIN only. Adds a field to the client or contact card. Keep cards short: every field costs managers time.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "definition" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "definition" } },
     args: {
       input: t.arg({
         type: builder.inputType("DefineCustomFieldInput", {

@@ -1,20 +1,30 @@
 import { builder } from "./builder.js";
 import {
-  AuthenticationError, DomainError, ForbiddenError, NotFoundError, ValidationError, VersionConflictError, type FieldIssue,
+  AuthenticationError, ERROR_CODES, ForbiddenError, NotFoundError, ValidationError, VersionConflictError, type DomainError, type FieldIssue,
 } from "./errors.js";
 
-/** Every typed error implements `Error`, so clients can always select `... on Error { message code }`. */
-export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
-  fields: (t) => ({
-    message: t.exposeString("message"),
-    code: t.exposeString("code"),
-  }),
+const ErrorCodeEnum = builder.enumType("ErrorCode", {
+  description: "What kind of failure a typed error is",
+  values: {
+    VALIDATION: { description: "Input is invalid; `issues` names each field" },
+    NOT_FOUND: { description: "No such record in your organization" },
+    FORBIDDEN: { description: "Your role or ownership does not allow it" },
+    VERSION_CONFLICT: { description: "Someone changed the record after you read it; reload and retry" },
+    UNAUTHENTICATED: { description: "Wrong credentials, or a session that cannot be refreshed" },
+    STAGE_CRITERIA_NOT_MET: { description: "A forward stage move whose exit criteria do not hold; `unmet` lists them" },
+  } satisfies Record<(typeof ERROR_CODES)[number], { description: string }>,
 });
 
-builder.objectType(DomainError, {
-  name: "BaseError",
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof DomainError,
+/**
+ * Every typed error implements `Error`, so clients can always select `... on Error { message code }`. Each
+ * mutation's result union lists exactly the errors it can return.
+ */
+export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
+  description: "A failure the caller can act on, returned in a mutation's result union",
+  fields: (t) => ({
+    message: t.exposeString("message", { description: "For people: what went wrong" }),
+    code: t.field({ type: ErrorCodeEnum, description: "For programs: the kind of failure", resolve: (e) => e.code }),
+  }),
 });
 
 const FieldIssueRef = builder.objectRef<FieldIssue>("FieldIssue").implement({
@@ -65,5 +75,4 @@ builder.objectType(VersionConflictError, {
   }),
 });
 
-/** Errors every mutation may return. Domains add their own (e.g. StageCriteriaNotMetError). */
-export const COMMON_ERRORS = [ValidationError, NotFoundError, ForbiddenError, VersionConflictError, DomainError];
+

@@ -4,9 +4,13 @@ import { GraphQLError } from "graphql";
  * Expected failures. In mutations they are typed results (plugin-errors); elsewhere they surface as a
  * GraphQL error with `extensions.code`. Anything that is not a DomainError (database, bugs) is masked by Yoga.
  */
-export class DomainError extends GraphQLError {
-  readonly code: string;
-  constructor(message: string, code = "DOMAIN_ERROR") {
+/** Every code a typed error carries (the ErrorCode enum of the schema). */
+export const ERROR_CODES = ["VALIDATION", "NOT_FOUND", "FORBIDDEN", "VERSION_CONFLICT", "UNAUTHENTICATED", "STAGE_CRITERIA_NOT_MET"] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export abstract class DomainError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(message: string, code: ErrorCode) {
     super(message, { extensions: { code } });
     this.code = code;
   }

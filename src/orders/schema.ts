@@ -1,8 +1,8 @@
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { idOf } from "../shared/ids.js";
 import { createOrder, recordOrderStep, type OrderStep } from "./service.js";
 
@@ -56,7 +56,7 @@ const OrderStepInput = builder.inputType("OrderStepInput", {
 builder.mutationField("createOrder", (t) =>
   t.prismaField({
     type: "Order",
-    errors: { types: COMMON_ERRORS, dataField: { name: "order" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "order" } },
     args: { input: t.arg({ type: CreateOrderInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const order = await createOrder(authed(ctx), { ...input, clientId: idOf(input.clientId, "Client", "input.clientId") });
@@ -77,7 +77,7 @@ for (const [name, step, description] of STEPS) {
     t.prismaField({
       type: "Order",
       description,
-      errors: { types: COMMON_ERRORS, dataField: { name: "order" } },
+      errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "order" } },
       args: { input: t.arg({ type: OrderStepInput, required: true }) },
       resolve: async (query, _root, { input }, ctx) => {
         const id = idOf(input.id, "Order", "input.id");

@@ -1,8 +1,8 @@
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { CriterionCheckRef } from "./criteria-types.js";
@@ -137,7 +137,7 @@ builder.queryField("stageReadiness", (t) =>
   t.field({
     type: StageReadinessRef,
     description: "What is still missing before the client may move to targetStageId (default: the next stage)",
-    errors: { types: COMMON_ERRORS, dataField: { name: "readiness" } },
+    errors: { types: [ValidationError, NotFoundError], dataField: { name: "readiness" } },
     args: { clientId: t.arg.id({ required: true }), targetStageId: t.arg.id() },
     resolve: (_root, args, ctx) =>
       stageReadiness(authed(ctx), idOf(args.clientId, "Client", "clientId"), optionalIdOf(args.targetStageId, "Stage", "targetStageId") ?? null),
@@ -148,7 +148,7 @@ builder.mutationField("moveClientToStage", (t) =>
   t.prismaField({
     type: "StageTransition",
     description: "Moves a client to another stage. Forward moves must satisfy the exit criteria of the current and every skipped stage.",
-    errors: { types: [StageCriteriaNotMetError, ...COMMON_ERRORS], dataField: { name: "transition" } },
+    errors: { types: [StageCriteriaNotMetError, ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "transition" } },
     args: {
       input: t.arg({
         type: builder.inputType("MoveClientToStageInput", {

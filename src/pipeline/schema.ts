@@ -1,8 +1,8 @@
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { selection } from "../shared/selection.js";
 import { authed } from "../context.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { idOf } from "../shared/ids.js";
 import { ActivityOutcomeOptionRef, LanguageEnum } from "../activities/schema.js";
 import { isLanguage, outcomeOptions } from "../activities/outcomes.js";
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
     type: "Pipeline",
     description: "Creates another pipeline from a built-in template. ADMIN only.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "pipeline" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "pipeline" } },
     args: {
       input: t.arg({
         type: builder.inputType("CreatePipelineFromTemplateInput", {
@@ -93,7 +93,7 @@ builder.mutationFields((t) => ({
     type: "Stage",
     description: "Edits a stage's name, seller texts and exit criteria (replaced as a whole when given). ADMIN only.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "stage" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "stage" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateStageInput", {

@@ -2,8 +2,7 @@ import { authed } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
@@ -120,7 +119,7 @@ builder.mutationField("runReactivationSweep", (t) =>
     type: SweepResultRef,
     description: "Runs the reactivation sweep now (it also runs on schedule). Idempotent: clients with an open entry are skipped.",
     authScopes: { headOfSales: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "result" } },
+    errors: { types: [ForbiddenError], dataField: { name: "result" } },
     resolve: async (_root, _args, ctx) => {
       const { viewer } = authed(ctx);
       const { created } = await runSweep(ctx.prisma, ctx.pubsub, viewer.organizationId, ctx.clock.now());
@@ -141,7 +140,7 @@ builder.mutationField("recordReactivationCall", (t) =>
   t.prismaField({
     type: "ReactivationEntry",
     description: "Records the reactivation call on the client's timeline and, with WON_BACK or LOST, closes the entry.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "entry" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "entry" } },
     args: {
       input: t.arg({
         type: builder.inputType("RecordReactivationCallInput", {
@@ -196,7 +195,7 @@ builder.mutationField("updateReactivationSettings", (t) =>
     type: SettingsRef,
     description: "ADMIN only. Unset fields keep their value.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "settings" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "settings" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateReactivationSettingsInput", {

@@ -3,8 +3,7 @@ import { authed } from "../context.js";
 import { ActivityTypeEnum } from "../activities/schema.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { NotFoundError, ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
 import { idOf } from "../shared/ids.js";
 import { encodeId } from "../graphql/global-id.js";
 import { organizationScopedId } from "../graphql/organization-scoped-id.js";
@@ -85,7 +84,7 @@ builder.mutationFields((t) => ({
     type: "FollowUpRule",
     description: "ADMIN: creates a rule, or replaces one when `id` is given.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "rule" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "rule" } },
     args: { id: t.arg.id(), input: t.arg({ type: RuleInput, required: true }) },
     resolve: async (query, _r, args, ctx) => {
       const organizationId = authed(ctx).viewer.organizationId;
@@ -139,7 +138,7 @@ builder.mutationField("updateReminderSettings", (t) =>
     type: ReminderSettings,
     description: "ADMIN only.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "settings" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "settings" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateReminderSettingsInput", { fields: (f) => ({ escalationAfterMinutes: f.int({ required: true }) }) }),

@@ -1,8 +1,8 @@
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
 import { authed, type AuthedContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
 import { SortDirection } from "../clients/filters.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
 import { selection } from "../shared/selection.js";
@@ -151,7 +151,7 @@ async function myTasksWhere(ctx: AuthedContext, scope: "TODAY" | "OVERDUE" | "UP
 builder.mutationFields((t) => ({
   createTask: t.prismaField({
     type: "Task",
-    errors: { types: COMMON_ERRORS, dataField: { name: "task" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "task" } },
     args: {
       input: t.arg({
         type: builder.inputType("CreateTaskInput", {
@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
   updateTask: t.prismaField({
     type: "Task",
     description: "Changes an open task. A new due time re-arms its reminder.",
-    errors: { types: COMMON_ERRORS, dataField: { name: "task" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "task" } },
     args: {
       input: t.arg({
         type: builder.inputType("UpdateTaskInput", {
@@ -220,7 +220,7 @@ function finishField(t: MutationFieldBuilder, status: "DONE" | "CANCELLED", desc
   return t.prismaField({
     type: "Task",
     description,
-    errors: { types: COMMON_ERRORS, dataField: { name: "task" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError, VersionConflictError], dataField: { name: "task" } },
     args: {
       input: t.arg({
         type: builder.inputType(status === "DONE" ? "CompleteTaskInput" : "CancelTaskInput", {

@@ -5,8 +5,7 @@ import { emailSchema, passwordSchema } from "../auth/schema.js";
 import { hashPassword } from "../auth/password.js";
 import { builder } from "../graphql/builder.js";
 import { tenantNode } from "../graphql/tenant-node.js";
-import { COMMON_ERRORS } from "../graphql/error-types.js";
-import { ValidationError } from "../graphql/errors.js";
+import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
 import { authed } from "../context.js";
 import { idOf, optionalIdOf } from "../shared/ids.js";
@@ -85,7 +84,7 @@ builder.mutationField("createUser", (t) =>
     type: "User",
     description: "ADMIN only: adds a user to the caller's organization.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "user" } },
+    errors: { types: [ValidationError, ForbiddenError], dataField: { name: "user" } },
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const input = parseInput(
@@ -123,7 +122,7 @@ builder.mutationField("deactivateUser", (t) =>
       "ADMIN only: the user can no longer sign in; their tokens stop working at once (401) and their sockets close. " +
       "Their clients, open tasks and open reactivation entries go to `reassignTo` in the same step.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "deactivation" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "deactivation" } },
     args: {
       input: t.arg({
         type: builder.inputType("DeactivateUserInput", {
@@ -145,7 +144,7 @@ builder.mutationField("reactivateUser", (t) =>
     type: "User",
     description: "ADMIN only: a deactivated user may sign in again.",
     authScopes: { admin: true },
-    errors: { types: COMMON_ERRORS, dataField: { name: "user" } },
+    errors: { types: [ValidationError, NotFoundError, ForbiddenError], dataField: { name: "user" } },
     args: {
       input: t.arg({
         type: builder.inputType("ReactivateUserInput", { fields: (f) => ({ id: f.id({ required: true, description: "The user to reactivate" }) }) }),
