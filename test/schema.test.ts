@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { buildSchema, isObjectType, type GraphQLObjectType } from "graphql";
+import { buildSchema, getNamedType, isObjectType, Kind, parse, TypeInfo, validate, visit, visitWithTypeInfo, type GraphQLObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { renderSchema } from "../src/scripts/print-schema.js";
 
@@ -55,5 +55,32 @@ describe("ids client caches can trust (#14)", () => {
       expect(Object.keys((schema.getType(name) as GraphQLObjectType).getFields()), name).not.toContain("id");
     }
     expect((schema.getType("Organization") as GraphQLObjectType).getInterfaces().map((i) => i.name)).toEqual(["Node"]);
+  });
+});
+
+describe("README examples", () => {
+  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const operations = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.replace(/#.*$/gm, "").split(/\n(?=query|mutation|subscription)/))
+    .map((op) => op.trim())
+    .filter(Boolean);
+
+  it("are valid against the schema, and select `id` on every Node so client caches normalise them", () => {
+    expect(operations.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const op of operations) {
+      const document = parse(op);
+      for (const error of validate(schema, document)) problems.push(`${op.slice(0, 60)}…: ${error.message}`);
+      const typeInfo = new TypeInfo(schema);
+      visit(document, visitWithTypeInfo(typeInfo, {
+        SelectionSet(node) {
+          const type = getNamedType(typeInfo.getType());
+          if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === "Node")) return;
+          if (!node.selections.some((s) => s.kind === Kind.FIELD && s.name.value === "id")) problems.push(`${op.slice(0, 60)}…: ${type.name} without id`);
+        },
+      }));
+    }
+    expect(problems).toEqual([]);
   });
 });
