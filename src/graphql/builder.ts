@@ -34,8 +34,11 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   errors: {
     defaultTypes: [],
-    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload` },
-    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Payload`, description: "What a mutation returns when it succeeded" },
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
+      description: "A mutation's outcome: its payload, or one of the typed errors it can return (all implement Error)",
+    },
   },
   scopeAuth: {
     // Type scopes run once when an object is resolved, not as a wrapper around each of its fields.
@@ -67,8 +70,26 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
     encodeGlobalID: encodeId,
     decodeGlobalID: decodeId,
-    nodeQueryOptions: { authScopes: { authenticated: true } },
-    nodesQueryOptions: { authScopes: { authenticated: true } },
+    nodeQueryOptions: { authScopes: { authenticated: true }, description: "Refetches any object by its global id; another organization's id reads as null" },
+    nodesQueryOptions: { authScopes: { authenticated: true }, description: "Refetches objects by global ids, in order; unknown or foreign ids read as null" },
+    // Relay's generated types and arguments, described once for every connection.
+    nodeTypeOptions: { description: "An object with a global id that `node(id:)` refetches" },
+    idFieldOptions: { description: "Global id: identifies this object across all types" },
+    pageInfoTypeOptions: { description: "Where a page sits in its list, for cursor paging" },
+    defaultConnectionTypeOptions: { description: "A page of a list, with cursors to page on" },
+    defaultEdgeTypeOptions: { description: "One item of a page, with its cursor" },
+    cursorFieldOptions: { description: "Pass as `after` (or `before`) to page from this item" },
+    nodeFieldOptions: { description: "The item" },
+    edgesFieldOptions: { description: "The items of this page, in order" },
+    pageInfoFieldOptions: { description: "Paging state of this page" },
+    hasNextPageFieldOptions: { description: "More items follow (page on with `after: endCursor`)" },
+    hasPreviousPageFieldOptions: { description: "Items precede this page" },
+    startCursorFieldOptions: { description: "Cursor of the first item of the page" },
+    endCursorFieldOptions: { description: "Cursor of the last item of the page" },
+    firstArgOptions: { description: "Page size from the start or `after` (at most 100; default 20)" },
+    lastArgOptions: { description: "Page size from the end or `before` (at most 100)" },
+    afterArgOptions: { description: "Cursor to page forward from" },
+    beforeArgOptions: { description: "Cursor to page backward from" },
   },
   // Pothos computes the cost of each field; src/limits/query-cost.ts enforces the limits once, before execution.
   complexity: { fieldComplexity: fieldComplexity as never },
