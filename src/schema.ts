@@ -20,7 +20,8 @@ import "./tasks/schema.js";
 import "./tasks/rules-schema.js";
 import "./tasks/subscriptions.js";
 import { builder } from "./graphql/builder.js";
+import { describeGenerated } from "./graphql/describe-generated.js";
 import { timeRootFields } from "./observability/root-field-timing.js";
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = describeGenerated(builder.toSchema({ sortSchema: true }));
 timeRootFields(schema);
