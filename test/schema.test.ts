@@ -94,3 +94,11 @@ describe("descriptions", () => {
     expect(referenceDocProblems).toEqual([]); // src/graphql/reference-docs.ts names only real, otherwise undescribed elements
   });
 });
+
+describe("typed README operations (GraphQL Code Generator)", () => {
+  it("examples/readme/operations.graphql is what `npm run codegen` extracts from README.md", async () => {
+    const { readmeOperations } = await import("../src/scripts/readme-operations.js");
+    const committed = readFileSync(new URL("../examples/readme/operations.graphql", import.meta.url), "utf8");
+    expect(committed).toBe(readmeOperations(readFileSync(new URL("../README.md", import.meta.url), "utf8")));
+  });
+});
