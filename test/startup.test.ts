@@ -52,6 +52,9 @@ describe("start-up refuses clearly", () => {
     try {
       const output = dev.output();
       expect(output).toContain("seeded demo data");
+      // Long steps say what they do: each migration, then the seeding.
+      expect(output).toMatch(/applying migration 1\/\d+: 20261124000000_init/);
+      expect(output).toContain("checking for demo data (seeding an empty database takes a few seconds)");
       expect(output).not.toMatch(/"token"|eyJ[\w-]+\.eyJ/); // no JWT in the log, even outside production
     } finally {
       await dev.kill("SIGTERM");
