@@ -1,0 +1,68 @@
+/**
+ * Which column of a file is which field. The API's field names are the canonical headers, accepted in camelCase or
+ * snake_case, in any case and spacing ("External ID", "external_id", "externalId"); common synonyms, Russian ones
+ * included, are listed per field; an explicit mapping wins over all of that. Custom fields are matched by key or
+ * label, or written as "customFields.<key>".
+ */
+export type ImportKind = "clients";
+
+export const CLIENT_COLUMNS: Record<string, string[]> = {
+  externalId: ["id", "external id", "code", "код", "внешний id", "внешний код", "ид"],
+  name: ["company", "company name", "client", "название", "наименование", "компания", "клиент"],
+  kind: ["type", "тип"],
+  website: ["site", "url", "web", "сайт"],
+  phone: ["telephone", "tel", "телефон", "тел"],
+  email: ["e-mail", "mail", "почта", "эл. почта", "электронная почта"],
+  businessDescription: ["business", "description", "описание", "описание бизнеса", "бизнес"],
+  targetAudience: ["audience", "целевая аудитория", "ца", "аудитория"],
+  competitors: ["конкуренты"],
+  problemsFound: ["problems", "проблемы", "найденные проблемы"],
+  proposedSolutions: ["solutions", "решения", "предложенные решения"],
+  ownerEmail: ["owner", "manager", "ответственный", "менеджер"],
+  channel: ["source", "канал", "источник"],
+};
+
+export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = { clients: ["name"] };
+
+export interface CustomFieldRef {
+  key: string;
+  label: string;
+}
+
+export interface ColumnMapping {
+  /** File header → field name ("name", "customFields.budget"…). */
+  fields: Map<string, string>;
+  /** Headers that match nothing: reported, not imported. */
+  unknown: string[];
+  /** Required fields with no column. */
+  missing: string[];
+}
+
+/** Lower case without spaces, underscores, dashes or dots: "External_ID" and "externalId" read alike. */
+export const normaliseHeader = (header: string) => header.toLowerCase().replace(/[\s_.\-]+/g, "");
+
+export function mapColumns(
+  kind: ImportKind,
+  headers: string[],
+  customFields: CustomFieldRef[],
+  explicit: Record<string, string> = {},
+): ColumnMapping {
+  const columns = kind === "clients" ? CLIENT_COLUMNS : {};
+  const lookup = new Map<string, string>();
+  for (const [field, synonyms] of Object.entries(columns)) {
+    for (const name of [field, ...synonyms]) lookup.set(normaliseHeader(name), field);
+  }
+  for (const { key, label } of customFields) {
+    for (const name of [key, label, `customFields.${key}`]) lookup.set(normaliseHeader(name), `customFields.${key}`);
+  }
+  const explicitByHeader = new Map(Object.entries(explicit).map(([header, field]) => [normaliseHeader(header), field]));
+  const fields = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const header of headers) {
+    const target = explicitByHeader.get(normaliseHeader(header)) ?? lookup.get(normaliseHeader(header));
+    if (target && ![...fields.values()].includes(target)) fields.set(header, target);
+    else unknown.push(header);
+  }
+  const mapped = new Set(fields.values());
+  return { fields, unknown, missing: REQUIRED_COLUMNS[kind].filter((field) => !mapped.has(field)) };
+}
