@@ -22,6 +22,7 @@ builder.prismaNode("Client", {
   fields: (t) => ({
     kind: t.expose("kind", { type: ClientKindEnum }),
     name: t.exposeString("name"),
+    externalId: t.exposeString("externalId", { nullable: true, description: "The client's id in the system it was imported from; re-imports match on it" }),
     website: t.exposeString("website", { nullable: true }),
     phone: t.exposeString("phone", { nullable: true }),
     email: t.exposeString("email", { nullable: true }),

@@ -1,0 +1,4 @@
+-- Bulk import (issue #15): a client's id in the source system, so re-importing a file updates instead of duplicating.
+ALTER TABLE "Client" ADD COLUMN "externalId" TEXT;
+CREATE UNIQUE INDEX "Client_organizationId_externalId_key" ON "Client" ("organizationId", "externalId") WHERE "externalId" IS NOT NULL;
+CREATE INDEX "Client_organizationId_phone_idx" ON "Client" ("organizationId", "phone") WHERE "phone" IS NOT NULL;

@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { FieldDefinition } from "../custom-fields/validate.js";
+import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
+import { mapColumns } from "./columns.js";
+import type { CsvRow } from "./csv.js";
+
+export interface ImportOptions {
+  organizationId: string;
+  /** Report what a real run would create, update and refuse; write nothing. */
+  dryRun?: boolean;
+  /** File header → field name, over the automatic matching. */
+  mapping?: Record<string, string>;
+  /** After each batch: rows read so far. */
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  /** Every refused row's problems, with line and column. */
+  issues: RowIssue[];
+  /** Columns that match no field: not imported. */
+  unknownColumns: string[];
+}
+
+const BATCH = 1000;
+const CARD_FIELDS = ["name", "kind", "website", "phone", "email", "businessDescription", "targetAudience", "competitors", "problemsFound", "proposedSolutions"] as const;
+
+type Existing = Prisma.ClientGetPayload<{ select: typeof EXISTING_SELECT }>;
+const EXISTING_SELECT = {
+  id: true, externalId: true, name: true, kind: true, website: true, phone: true, email: true, businessDescription: true, targetAudience: true,
+  competitors: true, problemsFound: true, proposedSolutions: true, ownerId: true, channelId: true, customFields: true,
+} as const;
+
+/**
+ * Imports clients, batch by batch, each batch in one transaction (a row is written whole or not at all). A row
+ * matches an existing client by its external id, else (without one) by its phone, else by its website; a match is
+ * updated only in the columns the file has, and only when something differs (its version then bumps), so
+ * re-importing a file changes nothing. New clients enter the first stage of the default pipeline.
+ */
+export async function importClients(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+  const { organizationId } = options;
+  const context = await loadContext(prisma, organizationId);
+  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] };
+  let mapping: ReturnType<typeof mapColumns> | null = null;
+  let batch: ClientImportRow[] = [];
+  const seenExternalIds = new Map<string, number>();
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await writeBatch(prisma, context, batch, new Set(mapping!.fields.values()), options, summary);
+    batch = [];
+    options.onProgress?.(summary.rows);
+  };
+
+  for await (const { line, cells } of rows) {
+    if (!mapping) {
+      mapping = mapColumns("clients", Object.keys(cells), context.definitions, options.mapping);
+      summary.unknownColumns = mapping.unknown;
+      if (mapping.missing.length) {
+        throw new ImportFileError(`the file has no column for ${mapping.missing.join(", ")} (columns: ${Object.keys(cells).join(", ")})`);
+      }
+    }
+    summary.rows++;
+    const result = validateClientRow(line, cells, mapping, context.definitions);
+    const issues: RowIssue[] = [...result.issues];
+    const row = result.row;
+    if (row) {
+      if (row.externalId) {
+        const first = seenExternalIds.get(row.externalId);
+        if (first !== undefined) issues.push({ line, column: columnOf(mapping, "externalId"), message: `"${row.externalId}" is also on line ${first}` });
+        else seenExternalIds.set(row.externalId, line);
+      }
+      if (row.ownerEmail && !context.users.has(row.ownerEmail)) {
+        issues.push({ line, column: columnOf(mapping, "ownerEmail"), message: `no active user with the e-mail ${row.ownerEmail}` });
+      }
+      if (row.channel && !context.channels.has(row.channel.toLowerCase())) {
+        issues.push({ line, column: columnOf(mapping, "channel"), message: `no channel named "${row.channel}"` });
+      }
+    }
+    if (issues.length || !row) {
+      summary.refused++;
+      summary.issues.push(...issues);
+      continue;
+    }
+    batch.push(row);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return summary;
+}
+
+export class ImportFileError extends Error {}
+
+const columnOf = (mapping: ReturnType<typeof mapColumns>, field: string) => [...mapping.fields].find(([, f]) => f === field)?.[0] ?? field;
+
+interface Context {
+  definitions: FieldDefinition[];
+  users: Map<string, string>;
+  channels: Map<string, string>;
+  firstStage: { id: string; pipelineId: string } | null;
+  organizationId: string;
+}
+
+async function loadContext(prisma: PrismaClient, organizationId: string): Promise<Context> {
+  const [definitions, users, channels, firstStage] = await Promise.all([
+    prisma.customFieldDefinition.findMany({ where: { organizationId, entity: "CLIENT" }, orderBy: { position: "asc" } }),
+    prisma.user.findMany({ where: { organizationId, active: true }, select: { id: true, email: true } }),
+    prisma.channel.findMany({ where: { organizationId }, select: { id: true, name: true } }),
+    prisma.stage.findFirst({ where: { organizationId, pipeline: { isDefault: true } }, orderBy: { position: "asc" }, select: { id: true, pipelineId: true } }),
+  ]);
+  return {
+    definitions: definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required })),
+    users: new Map(users.map((u) => [u.email.toLowerCase(), u.id])),
+    channels: new Map(channels.map((c) => [c.name.toLowerCase(), c.id])),
+    firstStage,
+    organizationId,
+  };
+}
+
+async function writeBatch(
+  prisma: PrismaClient,
+  context: Context,
+  rows: ClientImportRow[],
+  present: Set<string>,
+  options: ImportOptions,
+  summary: ImportSummary,
+) {
+  const { organizationId } = context;
+  const externalIds = rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
+  const phones = rows.flatMap((r) => (!r.externalId && r.phone ? [r.phone] : []));
+  const websites = rows.flatMap((r) => (!r.externalId && !r.phone && r.website ? [r.website] : []));
+  const existing = externalIds.length + phones.length + websites.length === 0 ? [] : await prisma.client.findMany({
+    where: {
+      organizationId,
+      OR: [
+        ...(externalIds.length ? [{ externalId: { in: externalIds } }] : []),
+        ...(phones.length ? [{ phone: { in: phones } }] : []),
+        ...(websites.length ? [{ website: { in: websites } }] : []),
+      ],
+    },
+    select: EXISTING_SELECT,
+  });
+  const byExternalId = new Map(existing.flatMap((c) => (c.externalId ? [[c.externalId, c]] : [])));
+  const byPhone = new Map(existing.flatMap((c) => (c.phone ? [[c.phone, c]] : [])));
+  const byWebsite = new Map(existing.flatMap((c) => (c.website ? [[c.website, c]] : [])));
+
+  const creates: Prisma.ClientCreateManyInput[] = [];
+  const updates: { id: string; data: Prisma.ClientUncheckedUpdateManyInput }[] = [];
+  for (const row of rows) {
+    const match = row.externalId ? byExternalId.get(row.externalId) : (row.phone && byPhone.get(row.phone)) || (row.website && byWebsite.get(row.website)) || undefined;
+    const wanted = fieldsOf(row, present, context);
+    if (!match) {
+      creates.push({
+        id: randomUUID(), organizationId, externalId: row.externalId, ...wanted, name: row.name,
+        customFields: row.customFields as Prisma.InputJsonValue,
+        pipelineId: context.firstStage?.pipelineId ?? null, stageId: context.firstStage?.id ?? null, stageEnteredAt: context.firstStage ? new Date() : null,
+      });
+      continue;
+    }
+    const changes = differences(match, wanted, row);
+    if (Object.keys(changes).length === 0) summary.unchanged++;
+    else updates.push({ id: match.id, data: changes });
+  }
+  summary.created += creates.length;
+  summary.updated += updates.length;
+  if (options.dryRun) return;
+  await prisma.$transaction(async (tx) => {
+    if (creates.length) {
+      await tx.client.createMany({ data: creates });
+      if (context.firstStage) {
+        await tx.stageTransition.createMany({
+          data: creates.map((c) => ({ organizationId, clientId: c.id!, toStageId: context.firstStage!.id, note: "Imported", occurredAt: c.stageEnteredAt as Date })),
+        });
+      }
+    }
+    for (const { id, data } of updates) {
+      await tx.client.updateMany({ where: { id, organizationId }, data: { ...data, version: { increment: 1 } } });
+    }
+  }, { timeout: 120_000, maxWait: 30_000 });
+}
+
+/** The columns the file has, as values to store (absent columns are left alone). */
+function fieldsOf(row: ClientImportRow, present: Set<string>, context: Context): Partial<Record<string, unknown>> & { name: string } {
+  const out: Record<string, unknown> = { name: row.name };
+  for (const field of CARD_FIELDS) if (present.has(field)) out[field] = row[field];
+  if (present.has("ownerEmail")) out.ownerId = row.ownerEmail ? context.users.get(row.ownerEmail)! : null;
+  if (present.has("channel")) {
+    out.channelId = row.channel ? context.channels.get(row.channel.toLowerCase())! : null;
+    out.channelSource = row.channel ? "MANUAL" : null;
+  }
+  return out as Partial<Record<string, unknown>> & { name: string };
+}
+
+function differences(current: Existing, wanted: Record<string, unknown>, row: ClientImportRow): Prisma.ClientUncheckedUpdateManyInput {
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(wanted)) {
+    if (field === "channelSource") continue;
+    if ((current as Record<string, unknown>)[field] !== value) changes[field] = value;
+  }
+  if ("channelId" in changes) changes.channelSource = wanted.channelSource;
+  if (row.externalId && current.externalId !== row.externalId) changes.externalId = row.externalId;
+  const merged = { ...(current.customFields as Record<string, unknown>), ...row.customFields };
+  if (JSON.stringify(sortKeys(merged)) !== JSON.stringify(sortKeys(current.customFields as Record<string, unknown>))) changes.customFields = merged;
+  return changes as Prisma.ClientUncheckedUpdateManyInput;
+}
+
+const sortKeys = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value ?? {}).sort(([a], [b]) => a.localeCompare(b)));

@@ -1,0 +1,94 @@
+import iconv from "iconv-lite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeId } from "../src/graphql/global-id.js";
+import { importClients } from "../src/import/import-clients.js";
+import { readCsv } from "../src/import/csv.js";
+import { addUser, signUpOrg, startTestServer, type TestServer } from "./helpers/server.js";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.stop());
+
+async function orgOf(token: string) {
+  const me = await server.gql(`{ me { id } organization { id } }`, {}, token);
+  return decodeId(me.data.organization.id).id;
+}
+
+const run = (organizationId: string, csv: Buffer | string, options: { dryRun?: boolean } = {}) =>
+  importClients(server.app.services.prisma, readCsv(Buffer.isBuffer(csv) ? csv : Buffer.from(csv)), { organizationId, ...options });
+
+async function clientsOf(token: string) {
+  const res = await server.gql(`{ clients(first: 100, orderBy: { field: NAME }) { totalCount edges { node { externalId name phone version owner { name } stage { key } customFields } } } }`, {}, token);
+  return res.data.clients;
+}
+
+describe("importing clients", () => {
+  it("a Russian Excel export (Windows-1251, semicolons) lands in the caller's organization, in the first stage", async () => {
+    const admin = await signUpOrg(server, "Import RU");
+    const manager = await addUser(server, admin.token, "MANAGER", "Пётр");
+    const managerEmail = (await server.gql(`{ me { email } }`, {}, manager.token)).data.me.email;
+    const organizationId = await orgOf(admin.token);
+    const file = iconv.encode(`Код;Название;Телефон;Ответственный\r\nК-1;ООО «Ромашка»;8 (495) 123-45-67;${managerEmail}\r\nК-2;Иванов Пётр;;\r\n`, "win1251");
+    const summary = await run(organizationId, file);
+    expect(summary).toMatchObject({ rows: 2, created: 2, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] });
+    const clients = await clientsOf(admin.token);
+    expect(clients.edges.map((e: any) => e.node)).toEqual([
+      { externalId: "К-2", name: "Иванов Пётр", phone: null, version: 1, owner: null, stage: { key: "object" }, customFields: {} },
+      { externalId: "К-1", name: "ООО «Ромашка»", phone: "+74951234567", version: 1, owner: { name: "Пётр" }, stage: { key: "object" }, customFields: {} },
+    ]);
+    // Another organization sees none of it.
+    const other = await signUpOrg(server, "Import other");
+    expect((await clientsOf(other.token)).totalCount).toBe(0);
+  });
+
+  it("re-importing the same file changes nothing; a changed row updates its client and bumps its version; a dry run writes nothing", async () => {
+    const admin = await signUpOrg(server, "Import again");
+    const organizationId = await orgOf(admin.token);
+    const csv = "external_id,name,website,budget\nA1,Acme,acme.example,\nA2,Beta,,\n";
+    expect(await run(organizationId, csv)).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect(await run(organizationId, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 2, unknownColumns: ["budget"] });
+    const changed = "external_id,name,website\nA1,Acme Group,acme.example\nA2,Beta,\nA3,Gamma,\n";
+    expect(await run(organizationId, changed, { dryRun: true })).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    expect((await clientsOf(admin.token)).totalCount).toBe(2); // the dry run wrote nothing
+    expect(await run(organizationId, changed)).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    const byId = Object.fromEntries((await clientsOf(admin.token)).edges.map((e: any) => [e.node.externalId, e.node]));
+    expect(byId.A1).toMatchObject({ name: "Acme Group", version: 2 });
+    expect(byId.A2).toMatchObject({ name: "Beta", version: 1 });
+    expect(byId.A3).toMatchObject({ name: "Gamma", version: 1 });
+    // Without an external id, a row matches its client by phone.
+    await run(organizationId, "name,phone\nDelta,+7 916 000-00-01\n");
+    expect(await run(organizationId, "name,phone\nDelta Ltd,8 916 000-00-01\n")).toMatchObject({ created: 0, updated: 1 });
+  });
+
+  it("refuses bad rows whole, with line, column and message, and imports the good ones", async () => {
+    const admin = await signUpOrg(server, "Import errors");
+    const organizationId = await orgOf(admin.token);
+    const csv = [
+      "id,name,phone,email,owner,channel",
+      "B1,Good,,,,",
+      "B2,,12,bad,nobody@nowhere.test,Radio",
+      "B1,Twice,,,,",
+      "B3,\"Multi",
+      "line\",,,,",
+    ].join("\n");
+    const summary = await run(organizationId, csv);
+    expect(summary).toMatchObject({ rows: 4, created: 2, refused: 2 });
+    expect(summary.issues).toEqual([
+      { line: 3, column: "name", message: "is required" },
+      { line: 3, column: "phone", message: '"12" is not a valid phone number' },
+      { line: 3, column: "email", message: '"bad" is not a valid e-mail address' },
+      { line: 4, column: "id", message: '"B1" is also on line 2' },
+    ]);
+    const names = (await clientsOf(admin.token)).edges.map((e: any) => e.node.name);
+    expect(names).toEqual(["Good", "Multi\nline"]);
+    // Unknown owner and channel are reported too, once the rest of the row is fine.
+    const refs = await run(organizationId, "name,owner,channel\nRefs,nobody@nowhere.test,Radio\n");
+    expect(refs.issues).toEqual([
+      { line: 2, column: "owner", message: "no active user with the e-mail nobody@nowhere.test" },
+      { line: 2, column: "channel", message: 'no channel named "Radio"' },
+    ]);
+  });
+});
