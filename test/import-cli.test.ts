@@ -7,8 +7,8 @@ import { openDatabase } from "../src/db/database.js";
 import { applyMigrations } from "../src/db/migrate.js";
 import { provisionOrganization } from "../src/organizations/provision.js";
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/scripts/import.ts", ...args], { env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function runCli(args: string[], env: Record<string, string>, script = "src/scripts/import.ts"): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (c: Buffer) => void (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => void (output += c.toString()));
@@ -44,6 +44,9 @@ describe("npm run import", () => {
     } finally {
       await check.close();
     }
+    const exported = await runCli(["clients"], { DATABASE_URL: url }, "src/scripts/export.ts");
+    expect(exported.code).toBe(0);
+    expect(exported.output.split("\n")[1]).toBe("C1,Acme,COMPANY,,+79160000001,,,,,,,,");
     const usage = await runCli(["orders"], { DATABASE_URL: url });
     expect(usage.code).toBe(1);
     expect(usage.output).toContain("usage: npm run import -- clients <file.csv>");

@@ -92,3 +92,39 @@ describe("importing clients", () => {
     ]);
   });
 });
+
+describe("exporting clients", () => {
+  const exportCsv = async (token?: string, query = "") =>
+    fetch(`${server.url.replace("/graphql", "")}/export/clients.csv${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const defineBudget = (token: string) =>
+    server.gql(`mutation { defineCustomField(input: { entity: CLIENT, key: "budget", label: "Budget", type: NUMBER }) { __typename } }`, {}, token);
+
+  it("round trip: export, import into a fresh organization, export again: the same file", async () => {
+    const a = await signUpOrg(server, "Export A");
+    await defineBudget(a.token);
+    await run(await orgOf(a.token), "externalId,name,phone,website,budget\nA1,Acme,+7 916 000-00-11,acme.example,1250.5\nA2,\"Beta, \"\"quoted\"\"\",,,\n");
+    await server.gql(`mutation { createClient(input: { name: "Typed by hand", email: "hand@example.com" }) { __typename } }`, {}, a.token);
+    const first = await exportCsv(a.token);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const fileA = await first.text();
+    expect(fileA.split("\n")[0]).toBe("externalId,name,kind,website,phone,email,businessDescription,targetAudience,competitors,problemsFound,proposedSolutions,ownerEmail,channel,budget");
+
+    const b = await signUpOrg(server, "Export B");
+    await defineBudget(b.token);
+    expect(await run(await orgOf(b.token), fileA)).toMatchObject({ created: 3, refused: 0 });
+    expect(await (await exportCsv(b.token)).text()).toBe(fileA);
+  });
+
+  it("needs a token, sees only the caller's organization, and filters like the clients query", async () => {
+    expect((await exportCsv()).status).toBe(401);
+    expect((await exportCsv("not-a-token")).status).toBe(401);
+    const c = await signUpOrg(server, "Export C");
+    await run(await orgOf(c.token), "name\nAlpha tea\nBravo coffee\n");
+    const all = (await (await exportCsv(c.token)).text()).trim().split("\n");
+    expect(all.slice(1).map((line) => line.split(",")[1])).toEqual(["Alpha tea", "Bravo coffee"]);
+    const tea = (await (await exportCsv(c.token, "?search=tea")).text()).trim().split("\n");
+    expect(tea.slice(1).map((line) => line.split(",")[1])).toEqual(["Alpha tea"]);
+    expect((await exportCsv(c.token, "?ownerId=garbage")).status).toBe(400);
+  });
+});

@@ -11,6 +11,7 @@ import type { AppServices, Context } from "../context.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { applyMigrations, pendingMigrations } from "../db/migrate.js";
 import { waitForDatabase } from "../db/wait-for-database.js";
+import { createExportHandler } from "../export/http.js";
 import { StartupError } from "../startup-error.js";
 import { openRedisForCommands } from "../db/redis.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "../limits/rate-limiter.js";
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       log,
       metrics,
       readiness: () => checkReadiness({ database, redis, draining }),
+      exportClients: createExportHandler(contextFor),
     }),
   );
   // Longer than common balancer idle timeouts (60 s), so the balancer, not us, closes idle keep-alive connections

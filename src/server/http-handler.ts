@@ -9,7 +9,7 @@ import { clientAddress } from "./client-address.js";
 import type { Readiness } from "./health.js";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
-type Route = "graphql" | "healthz" | "readyz" | "metrics" | "other";
+type Route = "graphql" | "healthz" | "readyz" | "metrics" | "export" | "other";
 
 /**
  * Everything in front of GraphQL: request ids and access logs, metrics, the body size limit, and the
@@ -22,6 +22,8 @@ export function createHttpHandler(deps: {
   log: Logger;
   metrics: Metrics;
   readiness: () => Promise<Readiness>;
+  /** GET /export/clients.csv (src/export/http.ts). */
+  exportClients: (req: IncomingMessage, res: ServerResponse, clientIp: string | undefined) => Promise<void>;
 }): NodeHandler {
   const { config, log, metrics } = deps;
 
@@ -32,6 +34,7 @@ export function createHttpHandler(deps: {
       return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready", checks: readiness.checks });
     }
     if (route === "metrics") return serveMetrics(req, res);
+    if (route === "export") return deps.exportClients(req, res, clientAddress(req, config.trustProxy));
     if (req.method === "POST") {
       try {
         // whatwg-node (under Yoga) takes an already-read body from req.body instead of the stream.
@@ -84,6 +87,7 @@ function routeOf(url: string | undefined, graphqlPath: string): Route {
   const path = (url ?? "/").split("?")[0];
   if (path === graphqlPath) return "graphql";
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1) as Route;
+  if (path === "/export/clients.csv") return "export";
   return "other";
 }
 
