@@ -128,3 +128,39 @@ describe("exporting clients", () => {
     expect((await exportCsv(c.token, "?ownerId=garbage")).status).toBe(400);
   });
 });
+
+describe("importing a purchase history", () => {
+  const runOrders = async (organizationId: string, csv: string, options: { dryRun?: boolean } = {}) => {
+    const { importOrders } = await import("../src/import/import-orders.js");
+    return importOrders(server.app.services.prisma, readCsv(Buffer.from(csv)), { organizationId, ...options });
+  };
+
+  it("orders name their client by external id; re-import changes nothing; history fires no follow-ups but feeds intervals and the sweep", async () => {
+    const admin = await signUpOrg(server, "Import orders");
+    const organizationId = await orgOf(admin.token);
+    await run(organizationId, "externalId,name\nC1,Regular buyer\n");
+    const csv = [
+      "Код заказа;Код клиента;Номер;Сумма;Дата счета;Дата оплаты",
+      "O1;C1;INV-1;1 000,50;01.01.2021;03.01.2021",
+      "O2;C1;INV-2;2000;2021-03-01;2021-03-02",
+      "O3;C1;INV-3;3000;2021-05-01;",
+      "O4;C9;INV-4;10;2021-05-01;",
+      "O5;C1;;-5;2099-01-01;",
+    ].join("\n");
+    const first = await runOrders(organizationId, csv);
+    expect(first).toMatchObject({ rows: 5, created: 3, refused: 2 });
+    expect(first.issues).toEqual([
+      { line: 6, column: "Сумма", message: '"-5" must be a positive amount like 9000 or 9000.50 (at most 2 decimals)' },
+      { line: 6, column: "Дата счета", message: "cannot be in the future" },
+      { line: 5, column: "Код клиента", message: 'no client with the external id "C9"' },
+    ]);
+    expect(await runOrders(organizationId, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 3, refused: 2 });
+
+    const card = await server.gql(`{ clients(first: 1) { edges { node { id lastPurchaseAt expectedPurchaseIntervalDays tasks { totalCount } orders { totalCount } } } } }`, {}, admin.token);
+    expect(card.data.clients.edges[0].node).toMatchObject({
+      lastPurchaseAt: "2021-03-02T00:00:00.000Z", expectedPurchaseIntervalDays: 58, tasks: { totalCount: 0 }, orders: { totalCount: 3 },
+    });
+    const sweep = await server.gql(`mutation { runReactivationSweep { ... on RunReactivationSweepPayload { result { entries { client { id } lastPurchaseAt } } } } }`, {}, admin.token);
+    expect(sweep.data.runReactivationSweep.result.entries).toEqual([{ client: { id: card.data.clients.edges[0].node.id }, lastPurchaseAt: "2021-03-02T00:00:00.000Z" }]);
+  });
+});

@@ -4,7 +4,7 @@
  * included, are listed per field; an explicit mapping wins over all of that. Custom fields are matched by key or
  * label, or written as "customFields.<key>".
  */
-export type ImportKind = "clients";
+export type ImportKind = "clients" | "orders";
 
 export const CLIENT_COLUMNS: Record<string, string[]> = {
   externalId: ["id", "external id", "code", "код", "внешний id", "внешний код", "ид"],
@@ -22,7 +22,18 @@ export const CLIENT_COLUMNS: Record<string, string[]> = {
   channel: ["source", "канал", "источник"],
 };
 
-export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = { clients: ["name"] };
+export const ORDER_COLUMNS: Record<string, string[]> = {
+  externalId: ["id", "external id", "order id", "код", "код заказа", "внешний id"],
+  clientExternalId: ["client", "client id", "client external id", "клиент", "код клиента"],
+  number: ["invoice", "invoice number", "номер", "номер счета", "№"],
+  amount: ["sum", "total", "сумма", "итого"],
+  invoicedAt: ["invoiced", "invoice date", "дата счета", "выставлен"],
+  paidAt: ["paid", "payment date", "дата оплаты", "оплачен"],
+  shippedAt: ["shipped", "shipment date", "дата отгрузки", "отгружен"],
+  cancelledAt: ["cancelled", "canceled", "дата отмены", "отменен"],
+};
+
+export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = { clients: ["name"], orders: ["clientExternalId", "amount"] };
 
 export interface CustomFieldRef {
   key: string;
@@ -47,7 +58,7 @@ export function mapColumns(
   customFields: CustomFieldRef[],
   explicit: Record<string, string> = {},
 ): ColumnMapping {
-  const columns = kind === "clients" ? CLIENT_COLUMNS : {};
+  const columns = kind === "clients" ? CLIENT_COLUMNS : ORDER_COLUMNS;
   const lookup = new Map<string, string>();
   for (const [field, synonyms] of Object.entries(columns)) {
     for (const name of [field, ...synonyms]) lookup.set(normaliseHeader(name), field);

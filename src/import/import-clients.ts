@@ -2,32 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
-import { mapColumns } from "./columns.js";
 import type { CsvRow } from "./csv.js";
+import { runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
 
-export interface ImportOptions {
-  organizationId: string;
-  /** Report what a real run would create, update and refuse; write nothing. */
-  dryRun?: boolean;
-  /** File header → field name, over the automatic matching. */
-  mapping?: Record<string, string>;
-  /** After each batch: rows read so far. */
-  onProgress?: (rowsRead: number) => void;
-}
+export { ImportFileError, type ImportOptions, type ImportSummary } from "./run-import.js";
 
-export interface ImportSummary {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
-  /** Every refused row's problems, with line and column. */
-  issues: RowIssue[];
-  /** Columns that match no field: not imported. */
-  unknownColumns: string[];
-}
-
-const BATCH = 1000;
 const CARD_FIELDS = ["name", "kind", "website", "phone", "email", "businessDescription", "targetAudience", "competitors", "problemsFound", "proposedSolutions"] as const;
 
 type Existing = Prisma.ClientGetPayload<{ select: typeof EXISTING_SELECT }>;
@@ -42,61 +21,30 @@ const EXISTING_SELECT = {
  * updated only in the columns the file has, and only when something differs (its version then bumps), so
  * re-importing a file changes nothing. New clients enter the first stage of the default pipeline.
  */
-export async function importClients(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
-  const { organizationId } = options;
-  const context = await loadContext(prisma, organizationId);
-  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] };
-  let mapping: ReturnType<typeof mapColumns> | null = null;
-  let batch: ClientImportRow[] = [];
-  const seenExternalIds = new Map<string, number>();
-
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await writeBatch(prisma, context, batch, new Set(mapping!.fields.values()), options, summary);
-    batch = [];
-    options.onProgress?.(summary.rows);
-  };
-
-  for await (const { line, cells } of rows) {
-    if (!mapping) {
-      mapping = mapColumns("clients", Object.keys(cells), context.definitions, options.mapping);
-      summary.unknownColumns = mapping.unknown;
-      if (mapping.missing.length) {
-        throw new ImportFileError(`the file has no column for ${mapping.missing.join(", ")} (columns: ${Object.keys(cells).join(", ")})`);
-      }
-    }
-    summary.rows++;
-    const result = validateClientRow(line, cells, mapping, context.definitions);
-    const issues: RowIssue[] = [...result.issues];
-    const row = result.row;
-    if (row) {
-      if (row.externalId) {
-        const first = seenExternalIds.get(row.externalId);
-        if (first !== undefined) issues.push({ line, column: columnOf(mapping, "externalId"), message: `"${row.externalId}" is also on line ${first}` });
-        else seenExternalIds.set(row.externalId, line);
-      }
-      if (row.ownerEmail && !context.users.has(row.ownerEmail)) {
-        issues.push({ line, column: columnOf(mapping, "ownerEmail"), message: `no active user with the e-mail ${row.ownerEmail}` });
-      }
-      if (row.channel && !context.channels.has(row.channel.toLowerCase())) {
-        issues.push({ line, column: columnOf(mapping, "channel"), message: `no channel named "${row.channel}"` });
-      }
-    }
-    if (issues.length || !row) {
-      summary.refused++;
-      summary.issues.push(...issues);
-      continue;
-    }
-    batch.push(row);
-    if (batch.length >= BATCH) await flush();
-  }
-  await flush();
-  return summary;
+export function importClients(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+  return runImport(prisma, rows, options, CLIENTS);
 }
 
-export class ImportFileError extends Error {}
-
-const columnOf = (mapping: ReturnType<typeof mapColumns>, field: string) => [...mapping.fields].find(([, f]) => f === field)?.[0] ?? field;
+const CLIENTS: ImportSpec<ClientImportRow, Context> = {
+  kind: "clients",
+  loadContext,
+  customFields: (context) => context.definitions,
+  validate(line, cells, mapping, context) {
+    const result = validateClientRow(line, cells, mapping, context.definitions);
+    const row = result.row;
+    if (!row) return result;
+    const columnOf = (field: string) => [...mapping.fields].find(([, f]) => f === field)?.[0] ?? field;
+    const issues: RowIssue[] = [];
+    if (row.ownerEmail && !context.users.has(row.ownerEmail)) {
+      issues.push({ line, column: columnOf("ownerEmail"), message: `no active user with the e-mail ${row.ownerEmail}` });
+    }
+    if (row.channel && !context.channels.has(row.channel.toLowerCase())) {
+      issues.push({ line, column: columnOf("channel"), message: `no channel named "${row.channel}"` });
+    }
+    return { row, issues };
+  },
+  writeBatch: (prisma, context, rows, batch) => writeBatch(prisma, context, rows, batch.present, { dryRun: batch.dryRun }, batch.summary),
+};
 
 interface Context {
   definitions: FieldDefinition[];
@@ -127,7 +75,7 @@ async function writeBatch(
   context: Context,
   rows: ClientImportRow[],
   present: Set<string>,
-  options: ImportOptions,
+  options: { dryRun: boolean },
   summary: ImportSummary,
 ) {
   const { organizationId } = context;

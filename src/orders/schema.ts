@@ -10,6 +10,7 @@ builder.prismaNode("Order", {
   ...tenantNode,
   fields: (t) => ({
     number: t.exposeString("number", { nullable: true }),
+    externalId: t.exposeString("externalId", { nullable: true, description: "The order's id in the system it was imported from; re-imports match on it" }),
     amount: t.expose("amount", { type: "Decimal", description: "Exact amount, e.g. \"9000.00\"" }),
     client: t.relation("client"),
     invoicedAt: t.expose("invoicedAt", { type: "DateTime", nullable: true }),

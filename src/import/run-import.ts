@@ -1,0 +1,107 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { RowIssue } from "./client-rows.js";
+import { mapColumns, type ColumnMapping, type CustomFieldRef, type ImportKind } from "./columns.js";
+import type { CsvRow } from "./csv.js";
+
+export interface ImportOptions {
+  organizationId: string;
+  /** Report what a real run would create, update and refuse; write nothing. */
+  dryRun?: boolean;
+  /** File header → field name, over the automatic matching. */
+  mapping?: Record<string, string>;
+  /** After each batch: rows read so far. */
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface ImportSummary {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  refused: number;
+  /** Every refused row's problems, with line and column. */
+  issues: RowIssue[];
+  /** Columns that match no field: not imported. */
+  unknownColumns: string[];
+}
+
+/** What one kind of record (clients, orders…) brings to the shared import loop. */
+export interface ImportSpec<Row extends { line: number; externalId: string | null }, Context> {
+  kind: ImportKind;
+  loadContext(prisma: PrismaClient, organizationId: string): Promise<Context>;
+  customFields(context: Context): CustomFieldRef[];
+  /** Checks one row on its own (and against what the context knows). */
+  validate(line: number, cells: Record<string, string>, mapping: ColumnMapping, context: Context): { row: Row | null; issues: RowIssue[] };
+  /** Writes (or, in a dry run, only counts) one batch of valid rows in one transaction; may refuse rows it cannot place. */
+  writeBatch(prisma: PrismaClient, context: Context, rows: Row[], batch: BatchInfo): Promise<void>;
+}
+
+export interface BatchInfo {
+  /** The fields the file has: a re-import leaves the others alone. */
+  present: Set<string>;
+  dryRun: boolean;
+  summary: ImportSummary;
+  /** The file's header for a field, to report a problem in the file's words. */
+  columnOf(field: string): string;
+}
+
+const BATCH = 1000;
+
+/** The file is unusable as a whole (a required column is missing). */
+export class ImportFileError extends Error {}
+
+/**
+ * The import loop every kind shares: match the columns once, validate row by row, refuse an external id repeated in
+ * the file, and hand valid rows to the kind's writer in batches, so memory stays flat and each batch is one transaction.
+ */
+export async function runImport<Row extends { line: number; externalId: string | null }, Context>(
+  prisma: PrismaClient,
+  rows: AsyncIterable<CsvRow>,
+  options: ImportOptions,
+  spec: ImportSpec<Row, Context>,
+): Promise<ImportSummary> {
+  const context = await spec.loadContext(prisma, options.organizationId);
+  const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] };
+  let mapping: ColumnMapping | null = null;
+  let info: BatchInfo | null = null;
+  let batch: Row[] = [];
+  const seen = new Map<string, number>();
+  const flush = async () => {
+    if (batch.length) await spec.writeBatch(prisma, context, batch, info!);
+    batch = [];
+    options.onProgress?.(summary.rows);
+  };
+  for await (const { line, cells } of rows) {
+    if (!mapping) {
+      const found = mapColumns(spec.kind, Object.keys(cells), spec.customFields(context), options.mapping);
+      mapping = found;
+      summary.unknownColumns = found.unknown;
+      if (found.missing.length) throw new ImportFileError(`the file has no column for ${found.missing.join(", ")} (columns: ${Object.keys(cells).join(", ")})`);
+      const columnOf = (field: string) => [...found.fields].find(([, f]) => f === field)?.[0] ?? field;
+      info = { present: new Set(found.fields.values()), dryRun: options.dryRun ?? false, summary, columnOf };
+    }
+    summary.rows++;
+    const { row, issues } = spec.validate(line, cells, mapping, context);
+    const all = [...issues];
+    if (row?.externalId) {
+      const first = seen.get(row.externalId);
+      if (first !== undefined) all.push({ line, column: info!.columnOf("externalId"), message: `"${row.externalId}" is also on line ${first}` });
+      else seen.set(row.externalId, line);
+    }
+    if (!row || all.length) {
+      summary.refused++;
+      summary.issues.push(...all);
+      continue;
+    }
+    batch.push(row);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return summary;
+}
+
+/** Refuses a row the writer cannot place (e.g. an order of an unknown client). */
+export function refuse(summary: ImportSummary, issue: RowIssue) {
+  summary.refused++;
+  summary.issues.push(issue);
+}
