@@ -47,8 +47,8 @@ describe("npm run import", () => {
     const exported = await runCli(["clients"], { DATABASE_URL: url }, "src/scripts/export.ts");
     expect(exported.code).toBe(0);
     expect(exported.output.split("\n")[1]).toBe("C1,Acme,COMPANY,,+79160000001,,,,,,,,");
-    const usage = await runCli(["contacts"], { DATABASE_URL: url });
+    const usage = await runCli(["deals"], { DATABASE_URL: url });
     expect(usage.code).toBe(1);
-    expect(usage.output).toContain("usage: npm run import -- <clients|orders> <file.csv>");
+    expect(usage.output).toContain("usage: npm run import -- <clients|contacts|orders> <file.csv>");
   });
 });

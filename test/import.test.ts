@@ -164,3 +164,43 @@ describe("importing a purchase history", () => {
     expect(sweep.data.runReactivationSweep.result.entries).toEqual([{ client: { id: card.data.clients.edges[0].node.id }, lastPurchaseAt: "2021-03-02T00:00:00.000Z" }]);
   });
 });
+
+describe("importing contacts with their jobs", () => {
+  const runContacts = async (organizationId: string, csv: string, options: { dryRun?: boolean } = {}) => {
+    const { importContacts } = await import("../src/import/import-contacts.js");
+    return importContacts(server.app.services.prisma, readCsv(Buffer.from(csv)), { organizationId, ...options });
+  };
+
+  it("people with several jobs, decision-makers with direct lines and real dates; re-import changes nothing", async () => {
+    const admin = await signUpOrg(server, "Import contacts");
+    const organizationId = await orgOf(admin.token);
+    await run(organizationId, "externalId,name\nC1,Old Co\nC2,New Co\n");
+    const csv = [
+      "ID;ФИО;Телефон;Почта;Код клиента;Должность;ЛПР;Прямой телефон;Дата начала;Дата окончания",
+      "P1;Иван Петров;+7 916 111-11-11;Ivan@Old.example;C1;Директор;да;+7 495 111-11-11;01.02.2019;31.05.2024",
+      "P1;Иван Петров;+7 916 111-11-11;ivan@new.example;C2;CEO;да;+7 495 222-22-22;01.06.2024;",
+      "P2;Ольга Сидорова;;olga@old.example;C1;Бухгалтер;нет;;;",
+      "P3;Никто;;;C9;;;;;",
+      ";Без контактов;;;;;;;;",
+    ].join("\n");
+    const first = await runContacts(organizationId, csv);
+    expect(first).toMatchObject({ rows: 5, created: 3, refused: 2 });
+    expect(first.issues).toEqual([
+      { line: 6, column: "ID", message: "a contact needs an external id, an e-mail or a phone, so importing the file again finds them" },
+      { line: 5, column: "Код клиента", message: 'no client with the external id "C9"' },
+    ]);
+    expect(await runContacts(organizationId, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 3, refused: 2 });
+
+    const ivan = await server.gql(`{ contacts(search: "ivan@new.example") { edges { node { externalId fullName phones emails
+      employments { edges { node { title isDecisionMaker directPhone startedAt endedAt client { name } } } } } } } }`, {}, admin.token);
+    const node = ivan.data.contacts.edges[0].node;
+    expect(node).toMatchObject({ externalId: "P1", fullName: "Иван Петров", phones: ["+79161111111"], emails: ["ivan@old.example", "ivan@new.example"] });
+    expect(node.employments.edges.map((e: any) => e.node)).toEqual([
+      { title: "CEO", isDecisionMaker: true, directPhone: "+74952222222", startedAt: "2024-06-01T00:00:00.000Z", endedAt: null, client: { name: "New Co" } },
+      { title: "Директор", isDecisionMaker: true, directPhone: "+74951111111", startedAt: "2019-02-01T00:00:00.000Z", endedAt: "2024-05-31T00:00:00.000Z", client: { name: "Old Co" } },
+    ]);
+    // A changed title updates the job in place.
+    const promoted = csv.replace("P2;Ольга Сидорова;;olga@old.example;C1;Бухгалтер", "P2;Ольга Сидорова;;olga@old.example;C1;Главный бухгалтер");
+    expect(await runContacts(organizationId, promoted)).toMatchObject({ updated: 1, unchanged: 2 });
+  });
+});

@@ -18,6 +18,7 @@ builder.prismaNode("Contact", {
   select: { id: true }, // select mode: load only the columns the query asks for
   fields: (t) => ({
     fullName: t.exposeString("fullName"),
+    externalId: t.exposeString("externalId", { nullable: true, description: "The person's id in the system they were imported from; re-imports match on it" }),
     phones: t.exposeStringList("phones"),
     emails: t.exposeStringList("emails"),
     customFields: t.expose("customFields", { type: "JSON" }),

@@ -4,7 +4,7 @@
  * included, are listed per field; an explicit mapping wins over all of that. Custom fields are matched by key or
  * label, or written as "customFields.<key>".
  */
-export type ImportKind = "clients" | "orders";
+export type ImportKind = "clients" | "contacts" | "orders";
 
 export const CLIENT_COLUMNS: Record<string, string[]> = {
   externalId: ["id", "external id", "code", "код", "внешний id", "внешний код", "ид"],
@@ -33,7 +33,20 @@ export const ORDER_COLUMNS: Record<string, string[]> = {
   cancelledAt: ["cancelled", "canceled", "дата отмены", "отменен"],
 };
 
-export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = { clients: ["name"], orders: ["clientExternalId", "amount"] };
+export const CONTACT_COLUMNS: Record<string, string[]> = {
+  externalId: ["id", "external id", "код", "внешний id"],
+  fullName: ["name", "full name", "person", "фио", "имя", "контакт"],
+  phones: ["phone", "telephone", "телефон", "телефоны"],
+  emails: ["email", "e-mail", "mail", "почта", "эл. почта"],
+  clientExternalId: ["client", "client id", "company", "клиент", "код клиента", "компания"],
+  title: ["position", "job title", "должность"],
+  isDecisionMaker: ["decision maker", "dm", "лпр"],
+  directPhone: ["direct phone", "direct line", "прямой телефон"],
+  startedAt: ["start", "started", "дата начала", "работает с"],
+  endedAt: ["end", "ended", "дата окончания", "работал по"],
+};
+
+export const REQUIRED_COLUMNS: Record<ImportKind, string[]> = { clients: ["name"], contacts: ["fullName"], orders: ["clientExternalId", "amount"] };
 
 export interface CustomFieldRef {
   key: string;
@@ -58,7 +71,7 @@ export function mapColumns(
   customFields: CustomFieldRef[],
   explicit: Record<string, string> = {},
 ): ColumnMapping {
-  const columns = kind === "clients" ? CLIENT_COLUMNS : ORDER_COLUMNS;
+  const columns = { clients: CLIENT_COLUMNS, contacts: CONTACT_COLUMNS, orders: ORDER_COLUMNS }[kind];
   const lookup = new Map<string, string>();
   for (const [field, synonyms] of Object.entries(columns)) {
     for (const name of [field, ...synonyms]) lookup.set(normaliseHeader(name), field);

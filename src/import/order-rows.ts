@@ -60,7 +60,7 @@ export function validateOrderRow(
   };
 }
 
-function parseDate(raw: string): Date | null {
+export function parseDate(raw: string): Date | null {
   const ru = /^(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}):(\d{2}))?$/.exec(raw);
   const iso = ru ? `${ru[3]}-${ru[2]}-${ru[1]}T${ru[4] ?? "00"}:${ru[5] ?? "00"}:00Z` : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
   const at = new Date(iso);

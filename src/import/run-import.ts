@@ -30,6 +30,8 @@ export interface ImportSpec<Row extends { line: number; externalId: string | nul
   kind: ImportKind;
   loadContext(prisma: PrismaClient, organizationId: string): Promise<Context>;
   customFields(context: Context): CustomFieldRef[];
+  /** What may appear once per file (default: the external id); a person with two jobs has one row per job. */
+  dedupeKey?(row: Row): string | null;
   /** Checks one row on its own (and against what the context knows). */
   validate(line: number, cells: Record<string, string>, mapping: ColumnMapping, context: Context): { row: Row | null; issues: RowIssue[] };
   /** Writes (or, in a dry run, only counts) one batch of valid rows in one transaction; may refuse rows it cannot place. */
@@ -83,10 +85,11 @@ export async function runImport<Row extends { line: number; externalId: string |
     summary.rows++;
     const { row, issues } = spec.validate(line, cells, mapping, context);
     const all = [...issues];
-    if (row?.externalId) {
-      const first = seen.get(row.externalId);
+    const key = row ? (spec.dedupeKey ? spec.dedupeKey(row) : row.externalId) : null;
+    if (row && key) {
+      const first = seen.get(key);
       if (first !== undefined) all.push({ line, column: info!.columnOf("externalId"), message: `"${row.externalId}" is also on line ${first}` });
-      else seen.set(row.externalId, line);
+      else seen.set(key, line);
     }
     if (!row || all.length) {
       summary.refused++;

@@ -1,4 +1,4 @@
-// npm run import -- <clients|orders> <file.csv> [--dry-run] [--organization <uuid>] [--map "Header=field" ...]
+// npm run import -- <clients|contacts|orders> <file.csv> [--dry-run] [--organization <uuid>] [--map "Header=field" ...]
 // Imports into the database DATABASE_URL names (the embedded one by default), with a progress bar and a summary.
 import { createReadStream, statSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -9,16 +9,18 @@ import { pendingMigrations } from "../db/migrate.js";
 import { readCsv, CsvFormatError } from "../import/csv.js";
 import { importClients, ImportFileError } from "../import/import-clients.js";
 import { importOrders } from "../import/import-orders.js";
+import { importContacts } from "../import/import-contacts.js";
 import { StartupError } from "../startup-error.js";
 
-const USAGE = "usage: npm run import -- <clients|orders> <file.csv> [--dry-run] [--organization <id>] [--map \"Header=field\"]";
+const USAGE = "usage: npm run import -- <clients|contacts|orders> <file.csv> [--dry-run] [--organization <id>] [--map \"Header=field\"]";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { "dry-run": { type: "boolean", default: false }, organization: { type: "string" }, map: { type: "string", multiple: true } },
 });
 const [kind, file] = positionals;
-if ((kind !== "clients" && kind !== "orders") || !file) fail(USAGE);
+const IMPORTERS = { clients: importClients, contacts: importContacts, orders: importOrders } as const;
+if (!kind || !(kind in IMPORTERS) || !file) fail(USAGE);
 
 try {
   const config = loadConfig({ ...process.env, SEED_DEMO: "0", LOG_LEVEL: "warn" });
@@ -35,7 +37,7 @@ try {
     const stream = createReadStream(file!);
     stream.on("data", (chunk) => void (readBytes += chunk.length));
     bar.start(100, 0, { speed: 0 });
-    const summary = await (kind === "orders" ? importOrders : importClients)(database.prisma, readCsv(stream), {
+    const summary = await IMPORTERS[kind as keyof typeof IMPORTERS](database.prisma, readCsv(stream), {
       organizationId,
       dryRun: values["dry-run"],
       mapping,
