@@ -62,6 +62,9 @@ export interface ColumnMapping {
   missing: string[];
 }
 
+/** The file's header for a field, to report a problem in the file's own words (the field name when it has none). */
+export const columnOf = (mapping: ColumnMapping, field: string): string => [...mapping.fields].find(([, f]) => f === field)?.[0] ?? field;
+
 /** Lower case without spaces, underscores, dashes or dots: "External_ID" and "externalId" read alike. */
 export const normaliseHeader = (header: string) => header.toLowerCase().replace(/[\s_.\-]+/g, "");
 

@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
 import type { CsvRow } from "./csv.js";
+import { columnOf } from "./columns.js";
 import { runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
 
 export { ImportFileError, type ImportOptions, type ImportSummary } from "./run-import.js";
@@ -33,13 +34,12 @@ const CLIENTS: ImportSpec<ClientImportRow, Context> = {
     const result = validateClientRow(line, cells, mapping, context.definitions);
     const row = result.row;
     if (!row) return result;
-    const columnOf = (field: string) => [...mapping.fields].find(([, f]) => f === field)?.[0] ?? field;
     const issues: RowIssue[] = [];
     if (row.ownerEmail && !context.users.has(row.ownerEmail)) {
-      issues.push({ line, column: columnOf("ownerEmail"), message: `no active user with the e-mail ${row.ownerEmail}` });
+      issues.push({ line, column: columnOf(mapping, "ownerEmail"), message: `no active user with the e-mail ${row.ownerEmail}` });
     }
     if (row.channel && !context.channels.has(row.channel.toLowerCase())) {
-      issues.push({ line, column: columnOf("channel"), message: `no channel named "${row.channel}"` });
+      issues.push({ line, column: columnOf(mapping, "channel"), message: `no channel named "${row.channel}"` });
     }
     return { row, issues };
   },

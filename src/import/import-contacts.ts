@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateContactRow, type ContactImportRow } from "./contact-rows.js";
 import type { CsvRow } from "./csv.js";
+import { columnOf } from "./columns.js";
 import { refuse, runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
 
 interface Context {
@@ -34,8 +35,7 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
   validate(line, cells, mapping, context) {
     const result = validateContactRow(line, cells, mapping, context.definitions, context.now);
     if (result.row && !result.row.externalId && !result.row.emails.length && !result.row.phones.length) {
-      const column = [...mapping.fields].find(([, f]) => f === "externalId")?.[0] ?? "externalId";
-      return { row: null, issues: [{ line, column, message: "a contact needs an external id, an e-mail or a phone, so importing the file again finds them" }] };
+      return { row: null, issues: [{ line, column: columnOf(mapping, "externalId"), message: "a contact needs an external id, an e-mail or a phone, so importing the file again finds them" }] };
     }
     return result;
   },

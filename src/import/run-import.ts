@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { RowIssue } from "./client-rows.js";
-import { mapColumns, type ColumnMapping, type CustomFieldRef, type ImportKind } from "./columns.js";
+import { columnOf, mapColumns, type ColumnMapping, type CustomFieldRef, type ImportKind } from "./columns.js";
 import type { CsvRow } from "./csv.js";
 
 export interface ImportOptions {
@@ -79,8 +79,7 @@ export async function runImport<Row extends { line: number; externalId: string |
       mapping = found;
       summary.unknownColumns = found.unknown;
       if (found.missing.length) throw new ImportFileError(`the file has no column for ${found.missing.join(", ")} (columns: ${Object.keys(cells).join(", ")})`);
-      const columnOf = (field: string) => [...found.fields].find(([, f]) => f === field)?.[0] ?? field;
-      info = { present: new Set(found.fields.values()), dryRun: options.dryRun ?? false, summary, columnOf };
+      info = { present: new Set(found.fields.values()), dryRun: options.dryRun ?? false, summary, columnOf: (field) => columnOf(found, field) };
     }
     summary.rows++;
     const { row, issues } = spec.validate(line, cells, mapping, context);
