@@ -5,6 +5,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A client's clock may run a little ahead of ours: a date this far "in the future" is still accepted as now. */
+export const CLOCK_SKEW_MS = 60_000;
+
 /** A clock tests can move by hand. */
 export class ManualClock implements Clock {
   constructor(private current: Date) {}

@@ -1,6 +1,6 @@
-import { applyCustomFields, type FieldDefinition } from "../custom-fields/validate.js";
-import { normalizePhone } from "../shared/phone.js";
+import type { FieldDefinition } from "../custom-fields/validate.js";
 import type { ColumnMapping } from "./columns.js";
+import { EMAIL, readRow } from "./row-reader.js";
 
 /** A client row ready to write: every value checked and normalised. */
 export interface ClientImportRow {
@@ -33,7 +33,6 @@ const KINDS: Record<string, "COMPANY" | "PERSON"> = {
   company: "COMPANY", компания: "COMPANY", юрлицо: "COMPANY", организация: "COMPANY",
   person: "PERSON", физлицо: "PERSON", "частное лицо": "PERSON", человек: "PERSON",
 };
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Checks one client row (pure: the caller supplies the organization's custom field definitions). A row with any
@@ -45,28 +44,14 @@ export function validateClientRow(
   mapping: ColumnMapping,
   definitions: FieldDefinition[],
 ): { row: ClientImportRow; issues: [] } | { row: null; issues: RowIssue[] } {
-  const headerOf = new Map([...mapping.fields].map(([header, field]) => [field, header]));
-  const value = (field: string): string | null => {
-    const header = headerOf.get(field);
-    const raw = header === undefined ? undefined : cells[header]?.trim();
-    return raw ? raw : null;
-  };
-  const issues: RowIssue[] = [];
-  const problem = (field: string, message: string) => issues.push({ line, column: headerOf.get(field) ?? field, message });
-  const text = (field: string, max: number) => {
-    const v = value(field);
-    if (v && v.length > max) problem(field, `must be at most ${max} characters`);
-    return v;
-  };
+  const { issues, value, problem, text, phone: phoneOf, customFields } = readRow(line, cells, mapping);
 
   const name = text("name", 300);
   if (!name) problem("name", "is required");
   const kindRaw = value("kind");
   const kind = kindRaw === null ? "COMPANY" : KINDS[kindRaw.toLowerCase()] ?? null;
   if (!kind) problem("kind", "must be COMPANY or PERSON (компания / физлицо)");
-  const phoneRaw = value("phone");
-  const phone = phoneRaw === null ? null : normalizePhone(phoneRaw) ?? null;
-  if (phoneRaw !== null && !phone) problem("phone", `"${phoneRaw}" is not a valid phone number`);
+  const phone = phoneOf("phone");
   const emailRaw = value("email");
   const email = emailRaw?.toLowerCase() ?? null;
   if (email && (email.length > 254 || !EMAIL.test(email))) problem("email", `"${emailRaw}" is not a valid e-mail address`);
@@ -75,44 +60,16 @@ export function validateClientRow(
   if (websiteRaw !== null && !website) problem("website", `"${websiteRaw}" is not a web address`);
   const texts = Object.fromEntries(TEXT_FIELDS.map((field) => [field, text(field, 5000)])) as Record<(typeof TEXT_FIELDS)[number], string | null>;
 
-  const patch: Record<string, unknown> = {};
-  for (const definition of definitions) {
-    const raw = value(`customFields.${definition.key}`);
-    if (raw !== null) patch[definition.key] = fromCell(definition, raw);
-  }
-  const custom = applyCustomFields(definitions, {}, patch);
-  for (const issue of custom.issues) problem(`customFields.${issue.key}`, issue.message);
+  const custom = customFields(definitions);
 
   if (issues.length) return { row: null, issues };
   return {
     row: {
       line, externalId: text("externalId", 100), name: name!, kind: kind!, website, phone, email, ...texts,
-      ownerEmail: value("ownerEmail")?.toLowerCase() ?? null, channel: text("channel", 100), customFields: custom.values,
+      ownerEmail: value("ownerEmail")?.toLowerCase() ?? null, channel: text("channel", 100), customFields: custom,
     },
     issues: [],
   };
-}
-
-/** Spreadsheet cells are text: numbers may use a decimal comma and spaces, booleans may be words, dates dd.mm.yyyy. */
-function fromCell(definition: FieldDefinition, raw: string): unknown {
-  switch (definition.type) {
-    case "NUMBER": {
-      const compact = raw.replace(/[\s\u00a0]/g, "").replace(",", ".");
-      return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : raw;
-    }
-    case "BOOL": {
-      const word = raw.toLowerCase();
-      if (["1", "true", "yes", "да"].includes(word)) return true;
-      if (["0", "false", "no", "нет"].includes(word)) return false;
-      return raw;
-    }
-    case "DATE": {
-      const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(raw);
-      return ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : raw;
-    }
-    default:
-      return raw;
-  }
 }
 
 function httpUrl(raw: string): string | null {

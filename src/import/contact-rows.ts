@@ -1,8 +1,8 @@
-import { applyCustomFields, type FieldDefinition } from "../custom-fields/validate.js";
+import type { FieldDefinition } from "../custom-fields/validate.js";
 import { normalizePhone } from "../shared/phone.js";
 import type { RowIssue } from "./client-rows.js";
 import type { ColumnMapping } from "./columns.js";
-import { parseDate } from "./order-rows.js";
+import { EMAIL, readRow } from "./row-reader.js";
 
 /** A person, and optionally one job of theirs at a client (a person with several jobs takes several rows). */
 export interface ContactImportRow {
@@ -22,7 +22,6 @@ export interface ContactImportRow {
   } | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const JOB_FIELDS = ["title", "isDecisionMaker", "directPhone", "startedAt", "endedAt"];
 
 /** Checks one contact row (pure). Several phones or e-mails share a cell, separated by ";", "," or "|". */
@@ -33,14 +32,7 @@ export function validateContactRow(
   definitions: FieldDefinition[],
   now: Date,
 ): { row: ContactImportRow; issues: [] } | { row: null; issues: RowIssue[] } {
-  const headerOf = new Map([...mapping.fields].map(([header, field]) => [field, header]));
-  const value = (field: string) => {
-    const header = headerOf.get(field);
-    const raw = header === undefined ? undefined : cells[header]?.trim();
-    return raw ? raw : null;
-  };
-  const issues: RowIssue[] = [];
-  const problem = (field: string, message: string) => issues.push({ line, column: headerOf.get(field) ?? field, message });
+  const { issues, value, problem, phone, date, customFields } = readRow(line, cells, mapping);
   const list = (field: string) => (value(field) ?? "").split(/[;,|\n]/).map((v) => v.trim()).filter(Boolean);
 
   const fullName = value("fullName");
@@ -65,33 +57,18 @@ export function validateContactRow(
   const isDecisionMaker = decision === null ? null : ["1", "true", "yes", "да", "лпр"].includes(decision.toLowerCase()) ? true
     : ["0", "false", "no", "нет"].includes(decision.toLowerCase()) ? false : undefined;
   if (isDecisionMaker === undefined) problem("isDecisionMaker", `"${decision}" is not yes or no`);
-  const directRaw = value("directPhone");
-  const directPhone = directRaw === null ? null : normalizePhone(directRaw) ?? null;
-  if (directRaw !== null && !directPhone) problem("directPhone", `"${directRaw}" is not a valid phone number`);
-  const dates: Record<"startedAt" | "endedAt", Date | null> = { startedAt: null, endedAt: null };
-  for (const field of ["startedAt", "endedAt"] as const) {
-    const raw = value(field);
-    const at = raw === null ? null : parseDate(raw);
-    if (raw !== null && !at) problem(field, `"${raw}" is not a date (YYYY-MM-DD, DD.MM.YYYY or ISO 8601)`);
-    else if (at && at.getTime() > now.getTime() + 60_000) problem(field, "cannot be in the future");
-    dates[field] = at;
-  }
+  const directPhone = phone("directPhone");
+  const dates = { startedAt: date("startedAt", now), endedAt: date("endedAt", now) };
   if (dates.startedAt && dates.endedAt && dates.endedAt < dates.startedAt) problem("endedAt", "cannot be before the start");
   const title = value("title");
   if (title && title.length > 200) problem("title", "must be at most 200 characters");
 
-  const patch: Record<string, unknown> = {};
-  for (const definition of definitions) {
-    const raw = value(`customFields.${definition.key}`);
-    if (raw !== null) patch[definition.key] = raw;
-  }
-  const custom = applyCustomFields(definitions, {}, patch);
-  for (const issue of custom.issues) problem(`customFields.${issue.key}`, issue.message);
+  const custom = customFields(definitions);
 
   if (issues.length) return { row: null, issues };
   return {
     row: {
-      line, externalId: value("externalId")?.slice(0, 100) ?? null, fullName: fullName!, phones, emails, customFields: custom.values,
+      line, externalId: value("externalId")?.slice(0, 100) ?? null, fullName: fullName!, phones, emails, customFields: custom,
       employment: clientExternalId ? { clientExternalId, title, isDecisionMaker: isDecisionMaker ?? null, directPhone, ...dates } : null,
     },
     issues: [],

@@ -1,4 +1,5 @@
 import type { AuthedContext } from "../context.js";
+import { CLOCK_SKEW_MS } from "../clock.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
@@ -63,8 +64,6 @@ function checkDates(ctx: AuthedContext, dates: { invoicedAt: Date | null; paidAt
   if (issues.length) throw new ValidationError(issues);
 }
 
-/** A client's clock may run a little ahead of ours. */
-const CLOCK_SKEW_MS = 60_000;
 
 const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : a ?? b);
 
