@@ -3,15 +3,17 @@ import { buildSchema, getNamedType, isObjectType, Kind, parse, TypeInfo, validat
 import { describe, expect, it } from "vitest";
 import { renderSchema } from "../src/scripts/print-schema.js";
 
+/** The committed schema, parsed once for every check below. */
+const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
+const schema = buildSchema(committed);
+
 describe("schema.graphql", () => {
   it("is up to date with the Pothos schema (run `npm run schema:print`)", () => {
-    const committed = readFileSync(new URL("../schema.graphql", import.meta.url), "utf8");
     expect(committed).toBe(renderSchema());
   });
 });
 
 describe("typed where it used to be loosely typed (#13)", () => {
-  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
   const typeOf = (type: string, field: string) => {
     const t = schema.getType(type);
     if (!t || !("getFields" in t)) throw new Error(`no type ${type}`);
@@ -41,7 +43,6 @@ describe("typed where it used to be loosely typed (#13)", () => {
 });
 
 describe("ids client caches can trust (#14)", () => {
-  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
   it("every object with an `id` is a Node, or one per organization (settings), or one per event; criteria have keys", () => {
     // Not Nodes, but still globally unique: one settings object per organization; a reminder per task firing;
     // StageRef carries the Stage's own global id inside errors.
@@ -59,7 +60,6 @@ describe("ids client caches can trust (#14)", () => {
 });
 
 describe("README examples", () => {
-  const schema = buildSchema(readFileSync(new URL("../schema.graphql", import.meta.url), "utf8"));
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const operations = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)]
     .flatMap((m) => m[1]!.replace(/#.*$/gm, "").split(/\n(?=query|mutation|subscription)/))
