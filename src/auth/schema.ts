@@ -128,10 +128,9 @@ builder.mutationField("refreshSession", (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       try {
-        const session = await refreshSession(ctx.prisma, ctx.pubsub, ctx.config.jwt, input.refreshToken.slice(0, 200));
-        const user = await ctx.prisma.session.findUniqueOrThrow({ where: { id: session.sessionId }, select: { userId: true, organizationId: true, user: { select: { role: true } } } });
-        ctx.viewer = { userId: user.userId, organizationId: user.organizationId, role: user.user.role, sessionId: session.sessionId };
-        return { ...session, userId: user.userId };
+        const { viewer, ...session } = await refreshSession(ctx.prisma, ctx.pubsub, ctx.config.jwt, input.refreshToken.slice(0, 200));
+        ctx.viewer = viewer;
+        return { ...session, userId: viewer.userId };
       } catch (error) {
         if (error instanceof SessionRefusedError) throw new AuthenticationError(`Cannot refresh: ${error.message}. Log in again.`);
         throw error;

@@ -47,7 +47,13 @@ export async function openSession(prisma: PrismaClient, jwt: Config["jwt"], view
  * unknown token, a session that was revoked, expired or whose user is inactive, and a reused token (revoking the
  * session). Two concurrent refreshes with one token: one wins, the other is treated as reuse.
  */
-export async function refreshSession(prisma: PrismaClient, pubsub: CrmPubSub, jwt: Config["jwt"], presented: string, now = new Date()): Promise<IssuedSession> {
+export async function refreshSession(
+  prisma: PrismaClient,
+  pubsub: CrmPubSub,
+  jwt: Config["jwt"],
+  presented: string,
+  now = new Date(),
+): Promise<IssuedSession & { viewer: Viewer & { sessionId: string } }> {
   const stored = await prisma.refreshToken.findUnique({
     where: { tokenHash: hash(presented) },
     include: { session: { include: { user: { select: { id: true, organizationId: true, role: true, active: true } } } } },
@@ -72,7 +78,10 @@ export async function refreshSession(prisma: PrismaClient, pubsub: CrmPubSub, jw
   }
   const viewer = { userId: session.user.id, organizationId: session.user.organizationId, role: session.user.role, sessionId: session.id };
   const access = await issueAccessToken(jwt, viewer, now);
-  return { sessionId: session.id, accessToken: access.token, accessTokenExpiresAt: access.expiresAt, ...{ refreshToken: rotated.refreshToken, refreshTokenExpiresAt: rotated.expiresAt } };
+  return {
+    sessionId: session.id, accessToken: access.token, accessTokenExpiresAt: access.expiresAt,
+    refreshToken: rotated.refreshToken, refreshTokenExpiresAt: rotated.expiresAt, viewer,
+  };
 }
 
 export type SessionSelector = { sessionIds: string[] } | { userId: string; exceptSessionId?: string };
