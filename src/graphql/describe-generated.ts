@@ -16,8 +16,9 @@ export function describeGenerated(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     const fields = type.getFields();
-    if (type.name.endsWith("Payload") && mutation?.getFields()[lowerFirst(type.name.slice(0, -"Payload".length))]) {
-      for (const field of Object.values(fields)) field.description ??= `The result of ${lowerFirst(type.name.slice(0, -"Payload".length))}, read after the change`;
+    const mutationName = type.name.endsWith("Payload") ? lowerFirst(type.name.slice(0, -"Payload".length)) : null;
+    if (mutationName && mutation?.getFields()[mutationName]) {
+      for (const field of Object.values(fields)) field.description ??= `The result of ${mutationName}, read after the change`;
     }
     if (type.name.endsWith("Connection") && fields.totalCount) fields.totalCount.description ??= "Number of items across all pages, with the same filters";
     for (const iface of type.getInterfaces()) {
