@@ -60,6 +60,8 @@ export interface Limits {
   maxTokens: number;
   maxDirectives: number;
   maxBodyBytes: number;
+  /** A multipart upload (importRecords): a whole client base in one CSV file. */
+  maxUploadBytes: number;
   subscriptionsPerUser: number;
   /** Requests per minute for each rate-limited bucket (see src/limits/rules.ts). */
   loginPerMinute: number;
@@ -112,6 +114,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(3000, 1),
   GRAPHQL_MAX_DIRECTIVES: int(20, 1),
   MAX_BODY_BYTES: int(1024 * 1024, 1024),
+  MAX_UPLOAD_BYTES: int(256 * 1024 * 1024, 1024),
   SUBSCRIPTIONS_PER_USER: int(20, 1),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1),
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: int(30, 1),
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
       subscriptionsPerUser: e.SUBSCRIPTIONS_PER_USER,
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       expensivePerMinute: e.RATE_LIMIT_EXPENSIVE_PER_MINUTE,

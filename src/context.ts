@@ -1,7 +1,7 @@
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Viewer } from "./auth/tokens.js";
 import type { Config } from "./config.js";
-import type { SqlConnection } from "./db/database.js";
+import type { Database, SqlConnection } from "./db/database.js";
 import type { CrmPubSub } from "./pubsub.js";
 import type { Clock } from "./clock.js";
 import type { RateLimiter } from "./limits/rate-limiter.js";
@@ -12,7 +12,7 @@ import type { Metrics } from "./observability/metrics.js";
 export interface AppServices {
   prisma: PrismaClient;
   /** Plain SQL on the same pool as Prisma (the compiled read path); counted like Prisma's statements. */
-  sql: SqlConnection;
+  sql: SqlConnection & Pick<Database, "transaction">;
   config: Config;
   pubsub: CrmPubSub;
   clock: Clock;

@@ -11,6 +11,8 @@ export type CrmTopics = {
   /** The same reminders, per assignee (`${organizationId}:${assigneeId}`): a manager's sockets hear only their own. */
   "reminder:due:assignee": [organizationAndAssignee: string, payload: { taskId: string; assigneeId: string; firedAt: string }];
   "task:escalated": [organizationId: string, payload: { escalationId: string; taskId: string; managerId: string }];
+  /** An import job's counts changed or it finished (`${organizationId}:${jobId}`). */
+  "import:progress": [organizationAndJob: string, payload: { jobId: string; finished: boolean }];
   /** Sessions ended or users deactivated: every instance closes their sockets. Ids only, no tenant data. */
   "auth:revoked": [payload: { sessionIds: string[]; userIds: string[]; reason: string }];
 };

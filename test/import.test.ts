@@ -18,7 +18,7 @@ async function orgOf(token: string) {
 }
 
 const run = (organizationId: string, csv: Buffer | string, options: { dryRun?: boolean } = {}) =>
-  importClients(server.app.services.prisma, readCsv(Buffer.isBuffer(csv) ? csv : Buffer.from(csv)), { organizationId, ...options });
+  importClients(server.app.services, readCsv(Buffer.isBuffer(csv) ? csv : Buffer.from(csv)), { organizationId, ...options });
 
 async function clientsOf(token: string) {
   const res = await server.gql(`{ clients(first: 100, orderBy: { field: NAME }) { totalCount edges { node { externalId name phone version owner { name } stage { key } customFields } } } }`, {}, token);
@@ -132,7 +132,7 @@ describe("exporting clients", () => {
 describe("importing a purchase history", () => {
   const runOrders = async (organizationId: string, csv: string, options: { dryRun?: boolean } = {}) => {
     const { importOrders } = await import("../src/import/import-orders.js");
-    return importOrders(server.app.services.prisma, readCsv(Buffer.from(csv)), { organizationId, ...options });
+    return importOrders(server.app.services, readCsv(Buffer.from(csv)), { organizationId, ...options });
   };
 
   it("orders name their client by external id; re-import changes nothing; history fires no follow-ups but feeds intervals and the sweep", async () => {
@@ -168,7 +168,7 @@ describe("importing a purchase history", () => {
 describe("importing contacts with their jobs", () => {
   const runContacts = async (organizationId: string, csv: string, options: { dryRun?: boolean } = {}) => {
     const { importContacts } = await import("../src/import/import-contacts.js");
-    return importContacts(server.app.services.prisma, readCsv(Buffer.from(csv)), { organizationId, ...options });
+    return importContacts(server.app.services, readCsv(Buffer.from(csv)), { organizationId, ...options });
   };
 
   it("people with several jobs, decision-makers with direct lines and real dates; re-import changes nothing", async () => {

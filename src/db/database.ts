@@ -19,6 +19,11 @@ const PREPARED_LIMIT = 500;
 export interface Database extends SqlConnection {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /**
+   * Runs `fn` in one transaction on plain SQL (committed when it resolves, rolled back when it throws). On PGlite
+   * other queries wait until it ends, as they would for another connection's locks.
+   */
+  transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T>;
   /** Runs `fn` on one dedicated connection (session-level locks, multi-statement work). */
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
   /** Counts SQL statements sent by Prisma and through `query`; used by tests to assert batching. */
@@ -54,6 +59,13 @@ export async function openDatabase(
         statements++;
         return (await pglite.query<T>(sql, params)).rows;
       },
+      transaction: (fn) => pglite.transaction((tx) => fn({
+        exec: async (sql) => void (await tx.exec(sql)),
+        query: async <T>(sql: string, params?: unknown[]) => {
+          statements++;
+          return (await tx.query<T>(sql, params)).rows;
+        },
+      })),
       // PGlite is a single connection already.
       withConnection: (fn) => fn({
         exec: async (sql) => void (await pglite.exec(sql)),
@@ -95,6 +107,27 @@ export async function openDatabase(
       statements++;
       const name = queryOptions?.prepare ? statementName(sql) : undefined;
       return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as T[];
+    },
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => {
+            statements++;
+            return (await client.query(sql, params)).rows as T[];
+          },
+        });
+        await client.query("COMMIT");
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is dropped from the pool rather than reused.
+        const broken = await client.query("ROLLBACK").then(() => false, () => true);
+        client.release(broken);
+        throw error;
+      }
     },
     withConnection: async (fn) => {
       const client = await pool.connect();

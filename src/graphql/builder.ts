@@ -27,6 +27,7 @@ export const builder = new SchemaBuilder<{
     PhoneNumber: { Input: string; Output: string };
     Decimal: { Input: string; Output: Prisma.Decimal | string };
     JSON: { Input: unknown; Output: unknown };
+    File: { Input: File; Output: never };
     ID: { Input: string; Output: string | number };
   };
 }>({

@@ -21,6 +21,20 @@ builder.scalarType("PhoneNumber", {
   parseLiteral: (ast) => parsePhone(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
+builder.scalarType("File", {
+  description:
+    "A file sent with the request as the GraphQL multipart request specification says (multipart/form-data with " +
+    "`operations`, `map` and the file parts). Input only.",
+  serialize: () => {
+    throw new GraphQLError("File is an input-only scalar");
+  },
+  parseValue: (value) => {
+    // Yoga hands over a WHATWG File, possibly its Node ponyfill (not an instance of the global Blob).
+    if (typeof value === "object" && value !== null && typeof (value as Blob).stream === "function" && typeof (value as Blob).arrayBuffer === "function") return value as File;
+    throw new GraphQLError("File must be sent as a multipart upload (GraphQL multipart request specification)");
+  },
+});
+
 builder.scalarType("Decimal", {
   description: "An exact decimal number as a string (money is never a float), e.g. \"9000.00\".",
   serialize: (value) => String(value),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
 import type { CsvRow } from "./csv.js";
@@ -10,11 +11,19 @@ export { ImportFileError, type ImportOptions, type ImportSummary } from "./run-i
 
 const CARD_FIELDS = ["name", "kind", "website", "phone", "email", "businessDescription", "targetAudience", "competitors", "problemsFound", "proposedSolutions"] as const;
 
-type Existing = Prisma.ClientGetPayload<{ select: typeof EXISTING_SELECT }>;
-const EXISTING_SELECT = {
-  id: true, externalId: true, name: true, kind: true, website: true, phone: true, email: true, businessDescription: true, targetAudience: true,
-  competitors: true, problemsFound: true, proposedSolutions: true, ownerId: true, channelId: true, customFields: true,
-} as const;
+type Existing = { id: string; externalId: string | null; ownerId: string | null; channelId: string | null; customFields: Record<string, unknown>; kind: string } &
+  Record<(typeof CARD_FIELDS)[number], string | null>;
+const EXISTING = `id, "externalId", ${CARD_FIELDS.map((f) => (f === "kind" ? "kind::text AS kind" : `"${f}"`)).join(", ")}, "ownerId", "channelId", "customFields"`;
+
+const COLUMNS: BulkColumn[] = [
+  { name: "id", type: "uuid" }, { name: "externalId", type: "text" }, { name: "kind", type: "ClientKind" },
+  ...CARD_FIELDS.filter((f) => f !== "kind").map((name) => ({ name, type: "text" as const })),
+  { name: "ownerId", type: "uuid" }, { name: "channelId", type: "uuid" }, { name: "channelSource", type: "ChannelSource" },
+  { name: "customFields", type: "jsonb" }, { name: "pipelineId", type: "uuid" }, { name: "stageId", type: "uuid" }, { name: "stageEnteredAt", type: "timestamp" },
+];
+const TRANSITION_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "uuid" }, { name: "clientId", type: "uuid" }, { name: "toStageId", type: "uuid" }, { name: "note", type: "text" }, { name: "occurredAt", type: "timestamp" },
+];
 
 /**
  * Imports clients, batch by batch, each batch in one transaction (a row is written whole or not at all). A row
@@ -22,8 +31,8 @@ const EXISTING_SELECT = {
  * updated only in the columns the file has, and only when something differs (its version then bumps), so
  * re-importing a file changes nothing. New clients enter the first stage of the default pipeline.
  */
-export function importClients(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
-  return runImport(prisma, rows, options, CLIENTS);
+export function importClients(db: ImportDatabase, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+  return runImport(db, rows, options, CLIENTS);
 }
 
 const CLIENTS: ImportSpec<ClientImportRow, Context> = {
@@ -43,7 +52,7 @@ const CLIENTS: ImportSpec<ClientImportRow, Context> = {
     }
     return { row, issues };
   },
-  writeBatch: (prisma, context, rows, batch) => writeBatch(prisma, context, rows, batch.present, { dryRun: batch.dryRun }, batch.summary),
+  writeBatch: (db, context, rows, batch) => writeBatch(db, context, rows, batch.present, { dryRun: batch.dryRun }, batch.summary),
 };
 
 interface Context {
@@ -71,7 +80,7 @@ async function loadContext(prisma: PrismaClient, organizationId: string): Promis
 }
 
 async function writeBatch(
-  prisma: PrismaClient,
+  db: ImportDatabase,
   context: Context,
   rows: ClientImportRow[],
   present: Set<string>,
@@ -82,31 +91,23 @@ async function writeBatch(
   const externalIds = rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
   const phones = rows.flatMap((r) => (!r.externalId && r.phone ? [r.phone] : []));
   const websites = rows.flatMap((r) => (!r.externalId && !r.phone && r.website ? [r.website] : []));
-  const existing = externalIds.length + phones.length + websites.length === 0 ? [] : await prisma.client.findMany({
-    where: {
-      organizationId,
-      OR: [
-        ...(externalIds.length ? [{ externalId: { in: externalIds } }] : []),
-        ...(phones.length ? [{ phone: { in: phones } }] : []),
-        ...(websites.length ? [{ website: { in: websites } }] : []),
-      ],
-    },
-    select: EXISTING_SELECT,
-  });
+  const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])
+     UNION ALL SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND phone = ANY($3::text[])
+     UNION ALL SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND website = ANY($4::text[])`, [organizationId, externalIds, phones, websites]);
   const byExternalId = new Map(existing.flatMap((c) => (c.externalId ? [[c.externalId, c]] : [])));
   const byPhone = new Map(existing.flatMap((c) => (c.phone ? [[c.phone, c]] : [])));
   const byWebsite = new Map(existing.flatMap((c) => (c.website ? [[c.website, c]] : [])));
 
-  const creates: Prisma.ClientCreateManyInput[] = [];
-  const updates: { id: string; data: Prisma.ClientUncheckedUpdateManyInput }[] = [];
+  const now = new Date();
+  const creates: Record<string, unknown>[] = [];
+  const updates: { id: string; data: Record<string, unknown> }[] = [];
   for (const row of rows) {
     const match = row.externalId ? byExternalId.get(row.externalId) : (row.phone && byPhone.get(row.phone)) || (row.website && byWebsite.get(row.website)) || undefined;
     const wanted = fieldsOf(row, present, context);
     if (!match) {
       creates.push({
-        id: randomUUID(), organizationId, externalId: row.externalId, ...wanted, name: row.name,
-        customFields: row.customFields as Prisma.InputJsonValue,
-        pipelineId: context.firstStage?.pipelineId ?? null, stageId: context.firstStage?.id ?? null, stageEnteredAt: context.firstStage ? new Date() : null,
+        ...Object.fromEntries(COLUMNS.map((c) => [c.name, null])), ...wanted, id: randomUUID(), externalId: row.externalId, name: row.name, kind: row.kind,
+        customFields: row.customFields, pipelineId: context.firstStage?.pipelineId ?? null, stageId: context.firstStage?.id ?? null, stageEnteredAt: context.firstStage ? now : null,
       });
       continue;
     }
@@ -117,19 +118,14 @@ async function writeBatch(
   summary.created += creates.length;
   summary.updated += updates.length;
   if (options.dryRun) return;
-  await prisma.$transaction(async (tx) => {
-    if (creates.length) {
-      await tx.client.createMany({ data: creates });
-      if (context.firstStage) {
-        await tx.stageTransition.createMany({
-          data: creates.map((c) => ({ organizationId, clientId: c.id!, toStageId: context.firstStage!.id, note: "Imported", occurredAt: c.stageEnteredAt as Date })),
-        });
-      }
+  await inImportTransaction(db, async (tx) => {
+    await insertRows(tx, "Client", organizationId, COLUMNS, creates, { updatedAt: NOW_UTC });
+    if (context.firstStage) {
+      await insertRows(tx, "StageTransition", organizationId, TRANSITION_COLUMNS,
+        creates.map((c) => ({ id: randomUUID(), clientId: c.id, toStageId: context.firstStage!.id, note: "Imported", occurredAt: now })));
     }
-    for (const { id, data } of updates) {
-      await tx.client.updateMany({ where: { id, organizationId }, data: { ...data, version: { increment: 1 } } });
-    }
-  }, { timeout: 120_000, maxWait: 30_000 });
+    await updateRows(tx, "Client", organizationId, COLUMNS, updates, { updatedAt: NOW_UTC });
+  });
 }
 
 /** The columns the file has, as values to store (absent columns are left alone). */
@@ -144,7 +140,7 @@ function fieldsOf(row: ClientImportRow, present: Set<string>, context: Context):
   return out as Partial<Record<string, unknown>> & { name: string };
 }
 
-function differences(current: Existing, wanted: Record<string, unknown>, row: ClientImportRow): Prisma.ClientUncheckedUpdateManyInput {
+function differences(current: Existing, wanted: Record<string, unknown>, row: ClientImportRow): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(wanted)) {
     if (field === "channelSource") continue;
@@ -154,7 +150,7 @@ function differences(current: Existing, wanted: Record<string, unknown>, row: Cl
   if (row.externalId && current.externalId !== row.externalId) changes.externalId = row.externalId;
   const merged = { ...(current.customFields as Record<string, unknown>), ...row.customFields };
   if (JSON.stringify(sortKeys(merged)) !== JSON.stringify(sortKeys(current.customFields as Record<string, unknown>))) changes.customFields = merged;
-  return changes as Prisma.ClientUncheckedUpdateManyInput;
+  return changes;
 }
 
 const sortKeys = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value ?? {}).sort(([a], [b]) => a.localeCompare(b)));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { epochMs, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateContactRow, type ContactImportRow } from "./contact-rows.js";
 import type { CsvRow } from "./csv.js";
@@ -12,7 +12,34 @@ interface Context {
   now: Date;
 }
 
-type Existing = Prisma.ContactGetPayload<{ select: { id: true; externalId: true; fullName: true; phones: true; emails: true; customFields: true } }>;
+interface Existing {
+  id: string;
+  externalId: string | null;
+  fullName: string;
+  phones: string[];
+  emails: string[];
+  customFields: Record<string, unknown>;
+}
+const EXISTING = `id, "externalId", "fullName", phones, emails, "customFields"`;
+interface Job {
+  id: string;
+  contactId: string;
+  clientId: string;
+  title: string | null;
+  isDecisionMaker: boolean;
+  directPhone: string | null;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  endedAt: number | null;
+}
+const CONTACT_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "uuid" }, { name: "externalId", type: "text" }, { name: "fullName", type: "text" },
+  { name: "phones", type: "text[]" }, { name: "emails", type: "text[]" }, { name: "customFields", type: "jsonb" },
+];
+const JOB_COLUMNS: BulkColumn[] = [
+  { name: "id", type: "uuid" }, { name: "contactId", type: "uuid" }, { name: "clientId", type: "uuid" }, { name: "title", type: "text" },
+  { name: "isDecisionMaker", type: "boolean" }, { name: "directPhone", type: "text" }, { name: "startedAt", type: "timestamp" }, { name: "endedAt", type: "timestamp" },
+];
 
 /**
  * Imports people and their jobs. A person matches an existing contact by external id, else by any of their e-mails
@@ -20,8 +47,8 @@ type Existing = Prisma.ContactGetPayload<{ select: { id: true; externalId: true;
  * the person's employment at that client starting on the same date, else their current one there; it is created
  * otherwise. As everywhere in the import, only the file's columns change, and only when they differ.
  */
-export function importContacts(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
-  return runImport(prisma, rows, options, CONTACTS);
+export function importContacts(db: ImportDatabase, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+  return runImport(db, rows, options, CONTACTS);
 }
 
 const CONTACTS: ImportSpec<ContactImportRow, Context> = {
@@ -39,34 +66,26 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
     }
     return result;
   },
-  async writeBatch(prisma, context, rows, batch) {
+  async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
-    const clientExternalIds = [...new Set(rows.flatMap((r) => (r.employment ? [r.employment.clientExternalId] : [])))];
-    const clients = clientExternalIds.length
-      ? await prisma.client.findMany({ where: { organizationId, externalId: { in: clientExternalIds } }, select: { id: true, externalId: true } })
-      : [];
-    const clientIds = new Map(clients.map((c) => [c.externalId!, c.id]));
+    const clients = await db.sql.query<{ id: string; externalId: string }>(`SELECT id, "externalId" FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])`, [organizationId, [...new Set(rows.flatMap((r) => (r.employment ? [r.employment.clientExternalId] : [])))]]);
+    const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
     const placed = rows.filter((row) => {
       if (!row.employment || clientIds.has(row.employment.clientExternalId)) return true;
       refuse(batch.summary, { line: row.line, column: batch.columnOf("clientExternalId"), message: `no client with the external id "${row.employment.clientExternalId}"` });
       return false;
     });
 
-    const existing = await prisma.contact.findMany({
-      where: {
-        organizationId,
-        OR: [
-          { externalId: { in: placed.flatMap((r) => (r.externalId ? [r.externalId] : [])) } },
-          { emails: { hasSome: placed.flatMap((r) => (r.externalId ? [] : r.emails)) } },
-          { phones: { hasSome: placed.flatMap((r) => (r.externalId ? [] : r.phones)) } },
-        ],
-      },
-      select: { id: true, externalId: true, fullName: true, phones: true, emails: true, customFields: true },
-    });
+    const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])
+       UNION SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND emails && $3::text[]
+       UNION SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND phones && $4::text[]`, [organizationId,
+      placed.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+      placed.flatMap((r) => (r.externalId ? [] : r.emails)),
+      placed.flatMap((r) => (r.externalId ? [] : r.phones))]);
+    const byExternalId = new Map(existing.flatMap((c) => (c.externalId ? [[c.externalId, c]] : [])));
+    const byAddress = new Map(existing.flatMap((c) => [...c.emails, ...c.phones].map((address) => [address, c])));
     const findExisting = (row: ContactImportRow): Existing | undefined =>
-      row.externalId
-        ? existing.find((c) => c.externalId === row.externalId)
-        : existing.find((c) => row.emails.some((e) => c.emails.includes(e)) || row.phones.some((p) => c.phones.includes(p)));
+      row.externalId ? byExternalId.get(row.externalId) : [...row.emails, ...row.phones].map((address) => byAddress.get(address)).find(Boolean);
 
     // One contact per person, even across several rows (jobs) of the batch: their phones and e-mails together.
     const keyOf = (row: ContactImportRow) => row.externalId ?? row.emails[0] ?? row.phones[0]!;
@@ -78,13 +97,13 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
         : row);
     }
     const personOf = new Map<string, { id: string; created: boolean; changed: boolean }>();
-    const contactCreates: Prisma.ContactCreateManyInput[] = [];
-    const contactUpdates: { id: string; data: Prisma.ContactUncheckedUpdateManyInput }[] = [];
+    const contactCreates: Record<string, unknown>[] = [];
+    const contactUpdates: { id: string; data: Record<string, unknown> }[] = [];
     for (const [key, person] of people) {
       const match = findExisting(person);
       if (!match) {
         const id = randomUUID();
-        contactCreates.push({ id, organizationId, externalId: person.externalId, fullName: person.fullName, phones: person.phones, emails: person.emails, customFields: person.customFields as Prisma.InputJsonValue });
+        contactCreates.push({ id, externalId: person.externalId, fullName: person.fullName, phones: person.phones, emails: person.emails, customFields: person.customFields });
         personOf.set(key, { id, created: true, changed: false });
         continue;
       }
@@ -99,19 +118,22 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
     }
 
     const contactIds = [...new Set([...personOf.values()].filter((p) => !p.created).map((p) => p.id))];
-    const employments = contactIds.length ? await prisma.employment.findMany({ where: { organizationId, contactId: { in: contactIds } } }) : [];
-    const jobCreates: Prisma.EmploymentCreateManyInput[] = [];
-    const jobUpdates: { id: string; data: Prisma.EmploymentUncheckedUpdateManyInput }[] = [];
+    const employments = await db.sql.query<Job>(`SELECT id, "contactId", "clientId", title, "isDecisionMaker", "directPhone", ${epochMs('"startedAt"', "startedAt")}, ${epochMs('"endedAt"', "endedAt")} FROM "Employment"
+       WHERE "organizationId" = $1::uuid AND "contactId" = ANY($2::uuid[])`, [organizationId, contactIds]);
+    const jobsOf = new Map<string, Job[]>();
+    for (const job of employments) jobsOf.set(`${job.contactId}:${job.clientId}`, [...(jobsOf.get(`${job.contactId}:${job.clientId}`) ?? []), job]);
+    const jobCreates: Record<string, unknown>[] = [];
+    const jobUpdates: { id: string; data: Record<string, unknown> }[] = [];
     for (const row of placed) {
       if (!row.employment) continue;
       const person = personOf.get(keyOf(row))!;
       const clientId = clientIds.get(row.employment.clientExternalId)!;
       const job = row.employment;
-      const mine = employments.filter((e) => e.contactId === person.id && e.clientId === clientId);
-      const match = (job.startedAt && mine.find((e) => e.startedAt.getTime() === job.startedAt!.getTime())) || mine.find((e) => e.endedAt === null) || undefined;
+      const mine = jobsOf.get(`${person.id}:${clientId}`) ?? [];
+      const match = (job.startedAt && mine.find((e) => e.startedAt === job.startedAt!.getTime())) || mine.find((e) => e.endedAt === null) || undefined;
       if (!match) {
         jobCreates.push({
-          organizationId, contactId: person.id, clientId, title: job.title, isDecisionMaker: job.isDecisionMaker ?? false,
+          id: randomUUID(), contactId: person.id, clientId, title: job.title, isDecisionMaker: job.isDecisionMaker ?? false,
           directPhone: job.directPhone, startedAt: job.startedAt ?? context.now, endedAt: job.endedAt,
         });
         if (outcome.get(row) === "unchanged") outcome.set(row, "updated");
@@ -121,8 +143,8 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
       if (batch.present.has("title") && match.title !== job.title) changes.title = job.title;
       if (batch.present.has("isDecisionMaker") && job.isDecisionMaker !== null && match.isDecisionMaker !== job.isDecisionMaker) changes.isDecisionMaker = job.isDecisionMaker;
       if (batch.present.has("directPhone") && match.directPhone !== job.directPhone) changes.directPhone = job.directPhone;
-      if (batch.present.has("startedAt") && job.startedAt && match.startedAt.getTime() !== job.startedAt.getTime()) changes.startedAt = job.startedAt;
-      if (batch.present.has("endedAt") && (match.endedAt?.getTime() ?? null) !== (job.endedAt?.getTime() ?? null)) changes.endedAt = job.endedAt;
+      if (batch.present.has("startedAt") && job.startedAt && match.startedAt !== job.startedAt.getTime()) changes.startedAt = job.startedAt;
+      if (batch.present.has("endedAt") && match.endedAt !== (job.endedAt?.getTime() ?? null)) changes.endedAt = job.endedAt;
       if (Object.keys(changes).length) {
         jobUpdates.push({ id: match.id, data: changes });
         if (outcome.get(row) === "unchanged") outcome.set(row, "updated");
@@ -130,23 +152,23 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
     }
     for (const result of outcome.values()) batch.summary[result]++;
     if (batch.dryRun) return;
-    await prisma.$transaction(async (tx) => {
-      if (contactCreates.length) await tx.contact.createMany({ data: contactCreates });
-      for (const { id, data } of contactUpdates) await tx.contact.updateMany({ where: { id, organizationId }, data: { ...data, version: { increment: 1 } } });
-      if (jobCreates.length) await tx.employment.createMany({ data: jobCreates });
-      for (const { id, data } of jobUpdates) await tx.employment.updateMany({ where: { id, organizationId }, data: { ...data, version: { increment: 1 } } });
-    }, { timeout: 120_000, maxWait: 30_000 });
+    await inImportTransaction(db, async (tx) => {
+      await insertRows(tx, "Contact", organizationId, CONTACT_COLUMNS, contactCreates, { updatedAt: NOW_UTC });
+      await updateRows(tx, "Contact", organizationId, CONTACT_COLUMNS, contactUpdates, { updatedAt: NOW_UTC });
+      await insertRows(tx, "Employment", organizationId, JOB_COLUMNS, jobCreates);
+      await updateRows(tx, "Employment", organizationId, JOB_COLUMNS, jobUpdates);
+    });
   },
 };
 
-function contactChanges(current: Existing, row: ContactImportRow, present: Set<string>): Prisma.ContactUncheckedUpdateManyInput {
-  const changes: Prisma.ContactUncheckedUpdateManyInput = {};
+function contactChanges(current: Existing, row: ContactImportRow, present: Set<string>): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
   if (current.fullName !== row.fullName) changes.fullName = row.fullName;
   if (present.has("phones") && row.phones.length && !sameSet(current.phones, row.phones)) changes.phones = [...new Set([...current.phones, ...row.phones])];
   if (present.has("emails") && row.emails.length && !sameSet(current.emails, row.emails)) changes.emails = [...new Set([...current.emails, ...row.emails])];
   if (row.externalId && current.externalId !== row.externalId) changes.externalId = row.externalId;
   const merged = { ...(current.customFields as Record<string, unknown>), ...row.customFields };
-  if (JSON.stringify(merged) !== JSON.stringify(current.customFields)) changes.customFields = merged as Prisma.InputJsonValue;
+  if (JSON.stringify(merged) !== JSON.stringify(current.customFields)) changes.customFields = merged;
   return changes;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { epochMs, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { CsvRow } from "./csv.js";
 import { validateOrderRow, type OrderImportRow } from "./order-rows.js";
 import { refuse, runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
@@ -10,6 +10,24 @@ interface Context {
 }
 
 const STORED = ["number", "amount", "invoicedAt", "paidAt", "shippedAt", "cancelledAt"] as const;
+const COLUMNS: BulkColumn[] = [
+  { name: "id", type: "uuid" }, { name: "clientId", type: "uuid" }, { name: "externalId", type: "text" }, { name: "number", type: "text" },
+  { name: "amount", type: "numeric" }, { name: "invoicedAt", type: "timestamp" }, { name: "paidAt", type: "timestamp" },
+  { name: "shippedAt", type: "timestamp" }, { name: "cancelledAt", type: "timestamp" },
+];
+const EXISTING = `o.id, o."externalId", o."clientId", o.number, o.amount::text AS amount, ${["invoicedAt", "paidAt", "shippedAt", "cancelledAt"].map((c) => epochMs(`o."${c}"`, c)).join(", ")}`;
+interface Existing {
+  id: string;
+  externalId: string | null;
+  clientId: string;
+  number: string | null;
+  amount: string;
+  /** Dates as epoch milliseconds. */
+  invoicedAt: number | null;
+  paidAt: number | null;
+  shippedAt: number | null;
+  cancelledAt: number | null;
+}
 
 /**
  * Imports a purchase history. Each order names its client by the client's external id. An order matches an existing
@@ -17,47 +35,45 @@ const STORED = ["number", "amount", "invoicedAt", "paidAt", "shippedAt", "cancel
  * history: no follow-up rule fires (no chase for an invoice paid years ago) and nothing is published; purchase
  * intervals, the reactivation sweep and ABC read the orders as they are.
  */
-export function importOrders(prisma: PrismaClient, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
-  return runImport(prisma, rows, options, ORDERS);
+export function importOrders(db: ImportDatabase, rows: AsyncIterable<CsvRow>, options: ImportOptions): Promise<ImportSummary> {
+  return runImport(db, rows, options, ORDERS);
 }
 
 const ORDERS: ImportSpec<OrderImportRow, Context> = {
   kind: "orders",
   loadContext: async (_prisma, organizationId) => ({ organizationId, now: new Date() }),
   customFields: () => [],
+  // Two batches at once: an order is keyed in the file by its external id, else its client and number, and a key
+  // appears once per file, so concurrent batches never write the same order.
+  parallelBatches: 2,
+  dedupeKey: (row) => row.externalId ?? `${row.clientExternalId}\u0000${row.number}`,
   validate: (line, cells, mapping, context) => validateOrderRow(line, cells, mapping, context.now),
-  async writeBatch(prisma, context, rows, batch) {
+  async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
-    const clients = await prisma.client.findMany({
-      where: { organizationId, externalId: { in: [...new Set(rows.map((r) => r.clientExternalId))] } },
-      select: { id: true, externalId: true },
-    });
-    const clientIds = new Map(clients.map((c) => [c.externalId!, c.id]));
+    const clients = await db.sql.query<{ id: string; externalId: string }>(`SELECT id, "externalId" FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])`, [organizationId, [...new Set(rows.map((r) => r.clientExternalId))]]);
+    const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
     const placed = rows.filter((row) => {
       if (clientIds.has(row.clientExternalId)) return true;
       refuse(batch.summary, { line: row.line, column: batch.columnOf("clientExternalId"), message: `no client with the external id "${row.clientExternalId}"` });
       return false;
     });
-    const externalIds = placed.flatMap((r) => (r.externalId ? [r.externalId] : []));
     const numbered = placed.filter((r) => !r.externalId);
-    const existing = await prisma.order.findMany({
-      where: {
-        organizationId,
-        OR: [
-          ...(externalIds.length ? [{ externalId: { in: externalIds } }] : []),
-          ...numbered.map((r) => ({ clientId: clientIds.get(r.clientExternalId)!, number: r.number })),
-        ],
-      },
-    });
+    const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Order" o WHERE o."organizationId" = $1::uuid AND o."externalId" = ANY($2::text[])
+       UNION ALL
+       SELECT ${EXISTING} FROM "Order" o JOIN unnest($3::uuid[], $4::text[]) AS u(client_id, number) ON o."clientId" = u.client_id AND o.number = u.number
+       WHERE o."organizationId" = $1::uuid`, [organizationId,
+      placed.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+      numbered.map((r) => clientIds.get(r.clientExternalId)!),
+      numbered.map((r) => r.number)]);
     const byExternalId = new Map(existing.flatMap((o) => (o.externalId ? [[o.externalId, o]] : [])));
     const byNumber = new Map(existing.map((o) => [`${o.clientId}:${o.number}`, o]));
-    const creates: Prisma.OrderCreateManyInput[] = [];
-    const updates: { id: string; data: Prisma.OrderUncheckedUpdateManyInput }[] = [];
+    const creates: Record<string, unknown>[] = [];
+    const updates: { id: string; data: Record<string, unknown> }[] = [];
     for (const row of placed) {
       const clientId = clientIds.get(row.clientExternalId)!;
       const match = row.externalId ? byExternalId.get(row.externalId) : byNumber.get(`${clientId}:${row.number}`);
       if (!match) {
-        creates.push({ id: randomUUID(), organizationId, clientId, externalId: row.externalId, number: row.number, amount: row.amount,
+        creates.push({ id: randomUUID(), clientId, externalId: row.externalId, number: row.number, amount: row.amount,
           invoicedAt: row.invoicedAt, paidAt: row.paidAt, shippedAt: row.shippedAt, cancelledAt: row.cancelledAt });
         continue;
       }
@@ -66,21 +82,19 @@ const ORDERS: ImportSpec<OrderImportRow, Context> = {
         if (!batch.present.has(field)) continue;
         const now = match[field];
         const wanted = row[field];
-        const same = now instanceof Date || wanted instanceof Date
-          ? (now as Date | null)?.getTime() === (wanted as Date | null)?.getTime()
-          : field === "amount" ? Number(now) === Number(wanted) : now === wanted;
+        const same = field === "amount" ? Number(now) === Number(wanted) : wanted instanceof Date ? now === wanted.getTime() : now === wanted;
         if (!same) changes[field] = wanted;
       }
       if (match.clientId !== clientId) changes.clientId = clientId;
       if (Object.keys(changes).length === 0) batch.summary.unchanged++;
-      else updates.push({ id: match.id, data: changes as Prisma.OrderUncheckedUpdateManyInput });
+      else updates.push({ id: match.id, data: changes });
     }
     batch.summary.created += creates.length;
     batch.summary.updated += updates.length;
     if (batch.dryRun) return;
-    await prisma.$transaction(async (tx) => {
-      if (creates.length) await tx.order.createMany({ data: creates });
-      for (const { id, data } of updates) await tx.order.updateMany({ where: { id, organizationId }, data: { ...data, version: { increment: 1 } } });
-    }, { timeout: 120_000, maxWait: 30_000 });
+    await inImportTransaction(db, async (tx) => {
+      await insertRows(tx, "Order", organizationId, COLUMNS, creates);
+      await updateRows(tx, "Order", organizationId, COLUMNS, updates);
+    });
   },
 };

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ImportDatabase } from "./bulk-sql.js";
 import type { RowIssue } from "./client-rows.js";
 import { columnOf, mapColumns, type ColumnMapping, type CustomFieldRef, type ImportKind } from "./columns.js";
 import type { CsvRow } from "./csv.js";
@@ -9,8 +10,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** File header → field name, over the automatic matching. */
   mapping?: Record<string, string>;
-  /** After each batch: rows read so far. */
-  onProgress?: (rowsRead: number) => void;
+  /** After each batch is written: the counts so far. */
+  onProgress?: (summary: Readonly<ImportSummary>) => void;
 }
 
 export interface ImportSummary {
@@ -19,7 +20,7 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   refused: number;
-  /** Every refused row's problems, with line and column. */
+  /** Refused rows' problems, with line and column: all of them up to MAX_ISSUES. */
   issues: RowIssue[];
   /** Columns that match no field: not imported. */
   unknownColumns: string[];
@@ -34,8 +35,13 @@ export interface ImportSpec<Row extends { line: number; externalId: string | nul
   dedupeKey?(row: Row): string | null;
   /** Checks one row on its own (and against what the context knows). */
   validate(line: number, cells: Record<string, string>, mapping: ColumnMapping, context: Context): { row: Row | null; issues: RowIssue[] };
+  /**
+   * How many batches may be written at once (default 1). More only for kinds where the per-file de-duplication key
+   * already guarantees that no two batches touch the same record.
+   */
+  parallelBatches?: number;
   /** Writes (or, in a dry run, only counts) one batch of valid rows in one transaction; may refuse rows it cannot place. */
-  writeBatch(prisma: PrismaClient, context: Context, rows: Row[], batch: BatchInfo): Promise<void>;
+  writeBatch(db: ImportDatabase, context: Context, rows: Row[], batch: BatchInfo): Promise<void>;
 }
 
 export interface BatchInfo {
@@ -57,21 +63,28 @@ export class ImportFileError extends Error {}
  * the file, and hand valid rows to the kind's writer in batches, so memory stays flat and each batch is one transaction.
  */
 export async function runImport<Row extends { line: number; externalId: string | null }, Context>(
-  prisma: PrismaClient,
+  db: ImportDatabase,
   rows: AsyncIterable<CsvRow>,
   options: ImportOptions,
   spec: ImportSpec<Row, Context>,
 ): Promise<ImportSummary> {
-  const context = await spec.loadContext(prisma, options.organizationId);
+  const context = await spec.loadContext(db.prisma, options.organizationId);
   const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] };
   let mapping: ColumnMapping | null = null;
   let info: BatchInfo | null = null;
   let batch: Row[] = [];
   const seen = new Map<string, number>();
+  // The database writes while this thread reads and checks the next batch, so both cores work. By default a batch
+  // is matched only after the previous one is written, so a record repeated across batches is found, not created
+  // twice; kinds whose rows can never meet across batches (see parallelBatches) write several at once.
+  const writing: Promise<void>[] = [];
   const flush = async () => {
-    if (batch.length) await spec.writeBatch(prisma, context, batch, info!);
+    while (writing.length >= (spec.parallelBatches ?? 1)) await writing.shift();
+    if (!batch.length) return;
+    const written = spec.writeBatch(db, context, batch, info!).then(() => options.onProgress?.(summary));
+    written.catch(() => {}); // awaited (and thrown) by a later flush
+    writing.push(written);
     batch = [];
-    options.onProgress?.(summary.rows);
   };
   for await (const { line, cells } of rows) {
     if (!mapping) {
@@ -92,18 +105,26 @@ export async function runImport<Row extends { line: number; externalId: string |
     }
     if (!row || all.length) {
       summary.refused++;
-      summary.issues.push(...all);
+      keepIssues(summary, all);
       continue;
     }
     batch.push(row);
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  while (writing.length) await writing.shift();
   return summary;
 }
 
 /** Refuses a row the writer cannot place (e.g. an order of an unknown client). */
 export function refuse(summary: ImportSummary, issue: RowIssue) {
   summary.refused++;
-  summary.issues.push(issue);
+  keepIssues(summary, [issue]);
+}
+
+/** Rows' problems kept in full for the first MAX_ISSUES; beyond that only `refused` counts (a wrong file stays cheap). */
+export const MAX_ISSUES = 10_000;
+
+function keepIssues(summary: ImportSummary, issues: RowIssue[]) {
+  for (const issue of issues) if (summary.issues.length < MAX_ISSUES) summary.issues.push(issue);
 }

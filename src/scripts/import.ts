@@ -7,9 +7,8 @@ import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { pendingMigrations } from "../db/migrate.js";
 import { readCsv, CsvFormatError } from "../import/csv.js";
-import { importClients, ImportFileError } from "../import/import-clients.js";
-import { importOrders } from "../import/import-orders.js";
-import { importContacts } from "../import/import-contacts.js";
+import { ImportFileError } from "../import/run-import.js";
+import { IMPORTERS } from "../import/importers.js";
 import { StartupError } from "../startup-error.js";
 
 const USAGE = "usage: npm run import -- <clients|contacts|orders> <file.csv> [--dry-run] [--organization <id>] [--map \"Header=field\"]";
@@ -19,8 +18,8 @@ const { values, positionals } = parseArgs({
   options: { "dry-run": { type: "boolean", default: false }, organization: { type: "string" }, map: { type: "string", multiple: true } },
 });
 const [kind, file] = positionals;
-const IMPORTERS = { clients: importClients, contacts: importContacts, orders: importOrders } as const;
-if (!kind || !(kind in IMPORTERS) || !file) fail(USAGE);
+const KINDS = { clients: "CLIENTS", contacts: "CONTACTS", orders: "ORDERS" } as const;
+if (!kind || !(kind in KINDS) || !file) fail(USAGE);
 
 try {
   const config = loadConfig({ ...process.env, SEED_DEMO: "0", LOG_LEVEL: "warn" });
@@ -37,11 +36,11 @@ try {
     const stream = createReadStream(file!);
     stream.on("data", (chunk) => void (readBytes += chunk.length));
     bar.start(100, 0, { speed: 0 });
-    const summary = await IMPORTERS[kind as keyof typeof IMPORTERS](database.prisma, readCsv(stream), {
+    const summary = await IMPORTERS[KINDS[kind as keyof typeof KINDS]]({ prisma: database.prisma, sql: database }, readCsv(stream), {
       organizationId,
       dryRun: values["dry-run"],
       mapping,
-      onProgress: (rows) => bar.update(Math.round((readBytes / Math.max(bytes, 1)) * 100), { value: rows, speed: Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)) }),
+      onProgress: ({ rows }) => bar.update(Math.round((readBytes / Math.max(bytes, 1)) * 100), { value: rows, speed: Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)) }),
     });
     bar.update(100, { value: summary.rows });
     bar.stop();

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { createCrmPubSub } from "../pubsub.js";
 import { throttled } from "../shared/throttled.js";
+import { failInterruptedImports } from "../import/jobs.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { startAbcScheduler } from "../analytics/abc-scheduler.js";
 import { startReminderScheduler } from "../tasks/scheduler.js";
@@ -60,6 +61,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     (await openDatabase(config.databaseUrl, { onIdleError: (error) => log.warn({ err: error }, "idle database connection lost") }));
   if (!options.database) await waitForDatabase(database, config.databaseUrl, config.databaseWaitMs, log);
   await prepareSchema(database, config, log);
+  const interrupted = await failInterruptedImports(database.prisma);
+  if (interrupted) log.warn({ jobs: interrupted }, "import jobs interrupted by a stopped instance marked FAILED");
   const metrics = createMetrics();
   const redis: Redis | undefined = config.redisUrl ? openRedisForCommands(config.redisUrl, log) : undefined;
   const services: AppServices = {

@@ -38,7 +38,9 @@ export function createHttpHandler(deps: {
     if (req.method === "POST") {
       try {
         // whatwg-node (under Yoga) takes an already-read body from req.body instead of the stream.
-        (req as IncomingMessage & { body?: Buffer }).body = await readBodyWithLimit(req, config.limits.maxBodyBytes);
+        // A CSV upload (importRecords) may be a whole client base; every other body stays small.
+        const multipart = (req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data");
+        (req as IncomingMessage & { body?: Buffer }).body = await readBodyWithLimit(req, multipart ? config.limits.maxUploadBytes : config.limits.maxBodyBytes);
       } catch (error) {
         if (!(error instanceof BodyTooLargeError)) throw error;
         res.setHeader("connection", "close"); // do not read the rest of an oversized upload
