@@ -204,3 +204,64 @@ describe("importing contacts with their jobs", () => {
     expect(await runContacts(organizationId, promoted)).toMatchObject({ updated: 1, unchanged: 2 });
   });
 });
+
+describe("exporting a whole base: clients, contacts and orders", () => {
+  const get = (kind: string, token: string) => fetch(`${server.url.replace("/graphql", "")}/export/${kind}.csv`, { headers: { authorization: `Bearer ${token}` } });
+  const text = async (kind: string, token: string) => {
+    const res = await get(kind, token);
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  const importInto = async (organizationId: string, files: Record<string, string>) => {
+    const { IMPORTERS } = await import("../src/import/importers.js");
+    for (const kind of ["CLIENTS", "CONTACTS", "ORDERS"] as const) {
+      const summary = await IMPORTERS[kind](server.app.services, readCsv(Buffer.from(files[kind.toLowerCase()]!)), { organizationId });
+      expect(summary.refused, JSON.stringify(summary.issues)).toBe(0);
+    }
+  };
+
+  it("round trip of all three kinds: export, import into a fresh organization, export again gives the same files", async () => {
+    const a = await signUpOrg(server, "Base A");
+    await importInto(await orgOf(a.token), {
+      clients: "externalId,name\nC1,Alpha\nC2,Bravo\n",
+      contacts: "externalId,fullName,phones,emails,clientExternalId,title,isDecisionMaker,startedAt,endedAt\n" +
+        "P1,Ivan,+7 916 111-11-11;+7 916 111-11-12,ivan@a.example,C1,CEO,yes,2019-02-01,2024-05-31\nP1,Ivan,,,C2,Owner,yes,2024-06-01,\nP2,Olga,,olga@a.example,,,,,\n",
+      orders: "externalId,clientExternalId,number,amount,invoicedAt,paidAt\nO1,C1,INV-1,1000.5,2021-01-01,2021-01-03\nO2,C2,INV-2,20,2022-01-01,\n",
+    });
+    // A record typed by hand has no external id: its own id stands in, and the clients export names it the same way.
+    const created = await server.gql(`mutation { createClient(input: { name: "Charlie" }) { ... on CreateClientPayload { client { id } } } }`, {}, a.token);
+    await server.gql(`mutation($c: ID!) { createOrder(input: { clientId: $c, amount: "75.00", number: "H-1" }) { __typename } }`, { c: created.data.createClient.client.id }, a.token);
+    const files = { clients: await text("clients", a.token), contacts: await text("contacts", a.token), orders: await text("orders", a.token) };
+    expect(files.contacts.trim().split("\n")).toEqual([
+      "externalId,fullName,phones,emails,clientExternalId,title,isDecisionMaker,directPhone,startedAt,endedAt",
+      "P1,Ivan,+79161111111; +79161111112,ivan@a.example,C1,CEO,yes,,2019-02-01T00:00:00.000Z,2024-05-31T00:00:00.000Z",
+      "P1,Ivan,+79161111111; +79161111112,ivan@a.example,C2,Owner,yes,,2024-06-01T00:00:00.000Z,",
+      "P2,Olga,,olga@a.example,,,,,,",
+    ]);
+    // Orders without an invoice date first (the one typed by hand), then by invoice date.
+    expect(files.orders.trim().split("\n").slice(2)).toEqual(["O1,C1,INV-1,1000.50,2021-01-01T00:00:00.000Z,2021-01-03T00:00:00.000Z,,", "O2,C2,INV-2,20.00,2022-01-01T00:00:00.000Z,,,"]);
+
+    const b = await signUpOrg(server, "Base B");
+    await importInto(await orgOf(b.token), files);
+    for (const kind of ["clients", "contacts", "orders"] as const) expect(await text(kind, b.token)).toBe(files[kind]);
+  });
+
+  it("a manager exports only the clients they own, with their people and orders; others see none of another organization", async () => {
+    const admin = await signUpOrg(server, "Scoped export");
+    const manager = await addUser(server, admin.token, "MANAGER", "Mila");
+    const me = await server.gql(`{ me { email } }`, {}, manager.token);
+    await importInto(await orgOf(admin.token), {
+      clients: `externalId,name,ownerEmail\nM1,Mine,${me.data.me.email}\nT1,Theirs,\n`,
+      contacts: "externalId,fullName,emails,clientExternalId\nP1,Mine person,p1@x.example,M1\nP2,Their person,p2@x.example,T1\n",
+      orders: "externalId,clientExternalId,number,amount\nO1,M1,1,10\nO2,T1,2,20\n",
+    });
+    const column = async (kind: string, token: string, index: number) => (await text(kind, token)).trim().split("\n").slice(1).map((l) => l.split(",")[index]);
+    expect(await column("clients", manager.token, 1)).toEqual(["Mine"]);
+    expect(await column("contacts", manager.token, 1)).toEqual(["Mine person"]);
+    expect(await column("orders", manager.token, 0)).toEqual(["O1"]);
+    expect(await column("orders", admin.token, 0)).toEqual(["O1", "O2"]);
+    const stranger = await signUpOrg(server, "Stranger");
+    for (const kind of ["clients", "contacts", "orders"]) expect((await text(kind, stranger.token)).trim().split("\n")).toHaveLength(1);
+    expect((await get("invoices", admin.token)).status).toBe(404);
+  });
+});

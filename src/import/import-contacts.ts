@@ -58,7 +58,7 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
     return { organizationId, now: new Date(), definitions: definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required })) };
   },
   customFields: (context) => context.definitions,
-  dedupeKey: (row) => (row.externalId ? `${row.externalId}@${row.employment?.clientExternalId ?? ""}` : null),
+  dedupeKey: (row) => (row.externalId ? { key: `${row.externalId}@${row.employment?.clientExternalId ?? ""}`, field: "externalId" } : null),
   validate(line, cells, mapping, context) {
     const result = validateContactRow(line, cells, mapping, context.definitions, context.now);
     if (result.row && !result.row.externalId && !result.row.emails.length && !result.row.phones.length) {

@@ -46,7 +46,7 @@ const ORDERS: ImportSpec<OrderImportRow, Context> = {
   // Two batches at once: an order is keyed in the file by its external id, else its client and number, and a key
   // appears once per file, so concurrent batches never write the same order.
   parallelBatches: 2,
-  dedupeKey: (row) => row.externalId ?? `${row.clientExternalId}\u0000${row.number}`,
+  dedupeKey: (row) => (row.externalId ? { key: row.externalId, field: "externalId" } : { key: `${row.clientExternalId}\u0000${row.number}`, field: "number" }),
   validate: (line, cells, mapping, context) => validateOrderRow(line, cells, mapping, context.now),
   async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;

@@ -31,8 +31,11 @@ export interface ImportSpec<Row extends { line: number; externalId: string | nul
   kind: ImportKind;
   loadContext(prisma: PrismaClient, organizationId: string): Promise<Context>;
   customFields(context: Context): CustomFieldRef[];
-  /** What may appear once per file (default: the external id); a person with two jobs has one row per job. */
-  dedupeKey?(row: Row): string | null;
+  /**
+   * What may appear once per file, and the field that names it (default: the external id); a person with two jobs
+   * has one row per job.
+   */
+  dedupeKey?(row: Row): { key: string; field: string } | null;
   /** Checks one row on its own (and against what the context knows). */
   validate(line: number, cells: Record<string, string>, mapping: ColumnMapping, context: Context): { row: Row | null; issues: RowIssue[] };
   /**
@@ -97,11 +100,12 @@ export async function runImport<Row extends { line: number; externalId: string |
     summary.rows++;
     const { row, issues } = spec.validate(line, cells, mapping, context);
     const all = [...issues];
-    const key = row ? (spec.dedupeKey ? spec.dedupeKey(row) : row.externalId) : null;
-    if (row && key) {
-      const first = seen.get(key);
-      if (first !== undefined) all.push({ line, column: info!.columnOf("externalId"), message: `"${row.externalId}" is also on line ${first}` });
-      else seen.set(key, line);
+    const once = row ? (spec.dedupeKey ? spec.dedupeKey(row) : row.externalId ? { key: row.externalId, field: "externalId" } : null) : null;
+    if (row && once) {
+      const first = seen.get(once.key);
+      const named = once.field === "externalId" ? `"${row.externalId}"` : "the same record";
+      if (first !== undefined) all.push({ line, column: info!.columnOf(once.field), message: `${named} is also on line ${first}` });
+      else seen.set(once.key, line);
     }
     if (!row || all.length) {
       summary.refused++;

@@ -1,14 +1,18 @@
-// npm run export -- clients [--organization <uuid>] > clients.csv
-// Writes the organization's clients as CSV (the import's format) to stdout, from the database DATABASE_URL names.
+// npm run export -- <clients|contacts|orders> [--organization <uuid>] > file.csv
+// Writes the organization's records as CSV (the import's format) to stdout, from the database DATABASE_URL names.
 import { parseArgs } from "node:util";
 import { once } from "node:events";
 import { ConfigError, loadConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { exportClientsCsv } from "../export/clients-csv.js";
+import { exportContactsCsv } from "../export/contacts-csv.js";
+import { exportOrdersCsv } from "../export/orders-csv.js";
 import { StartupError } from "../startup-error.js";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { organization: { type: "string" } } });
-if (positionals[0] !== "clients") fail("usage: npm run export -- clients [--organization <id>] > clients.csv");
+const EXPORTS = { clients: exportClientsCsv, contacts: exportContactsCsv, orders: exportOrdersCsv } as const;
+const kind = positionals[0] as keyof typeof EXPORTS;
+if (!(kind in EXPORTS)) fail("usage: npm run export -- <clients|contacts|orders> [--organization <id>] > file.csv");
 
 try {
   const config = loadConfig({ ...process.env, SEED_DEMO: "0", LOG_LEVEL: "warn" });
@@ -17,7 +21,7 @@ try {
     const organizations = await database.prisma.organization.findMany({ select: { id: true, name: true }, take: 10 });
     const organizationId = values.organization ?? (organizations.length === 1 ? organizations[0]!.id : undefined);
     if (!organizationId) fail(`Pass --organization <id> (${organizations.map((o) => `${o.id} ${o.name}`).join("; ") || "no organization yet"})`);
-    for await (const chunk of exportClientsCsv(database.prisma, { organizationId })) {
+    for await (const chunk of EXPORTS[kind](database.prisma, { organizationId })) {
       if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
     }
   } finally {

@@ -120,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       log,
       metrics,
       readiness: () => checkReadiness({ database, redis, draining }),
-      exportClients: createExportHandler(contextFor),
+      exportRecords: createExportHandler(contextFor),
     }),
   );
   // Longer than common balancer idle timeouts (60 s), so the balancer, not us, closes idle keep-alive connections

@@ -22,8 +22,8 @@ export function createHttpHandler(deps: {
   log: Logger;
   metrics: Metrics;
   readiness: () => Promise<Readiness>;
-  /** GET /export/clients.csv (src/export/http.ts). */
-  exportClients: (req: IncomingMessage, res: ServerResponse, clientIp: string | undefined) => Promise<void>;
+  /** GET /export/{clients,contacts,orders}.csv (src/export/http.ts). */
+  exportRecords: (req: IncomingMessage, res: ServerResponse, clientIp: string | undefined) => Promise<void>;
 }): NodeHandler {
   const { config, log, metrics } = deps;
 
@@ -34,7 +34,7 @@ export function createHttpHandler(deps: {
       return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not ready", checks: readiness.checks });
     }
     if (route === "metrics") return serveMetrics(req, res);
-    if (route === "export") return deps.exportClients(req, res, clientAddress(req, config.trustProxy));
+    if (route === "export") return deps.exportRecords(req, res, clientAddress(req, config.trustProxy));
     if (req.method === "POST") {
       try {
         // whatwg-node (under Yoga) takes an already-read body from req.body instead of the stream.
@@ -89,7 +89,7 @@ function routeOf(url: string | undefined, graphqlPath: string): Route {
   const path = (url ?? "/").split("?")[0];
   if (path === graphqlPath) return "graphql";
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1) as Route;
-  if (path === "/export/clients.csv") return "export";
+  if (path?.startsWith("/export/")) return "export";
   return "other";
 }
 
