@@ -47,6 +47,11 @@ describe("npm run import", () => {
     const exported = await runCli(["clients"], { DATABASE_URL: url }, "src/scripts/export.ts");
     expect(exported.code).toBe(0);
     expect(exported.output.split("\n")[1]).toBe("C1,Acme,COMPANY,,+79160000001,,,,,,,,");
+    writeFileSync(path.join(dir, "orders.csv"), "clientExternalId,number,amount,paidAt\nC1,7,99.9,2024-03-01\n");
+    expect((await runCli(["orders", path.join(dir, "orders.csv")], { DATABASE_URL: url })).output).toContain("Created 1, updated 0, unchanged 0, refused 0 of 1 rows");
+    const orders = await runCli(["orders"], { DATABASE_URL: url }, "src/scripts/export.ts");
+    expect(orders.output.split("\n")[1]).toMatch(/^[0-9a-f-]{36},C1,7,99.90,,2024-03-01T00:00:00.000Z,,$/);
+    expect((await runCli(["deals"], { DATABASE_URL: url }, "src/scripts/export.ts")).output).toContain("usage: npm run export -- <clients|contacts|orders>");
     const usage = await runCli(["deals"], { DATABASE_URL: url });
     expect(usage.code).toBe(1);
     expect(usage.output).toContain("usage: npm run import -- <clients|contacts|orders> <file.csv>");

@@ -97,6 +97,15 @@ export type FollowUpTrigger =
   /** A client entered `stage` */
   | 'STAGE_ENTERED';
 
+/** Where an import job is */
+export type ImportJobStatus =
+  /** The file as a whole could not be imported (see `error`); batches written before stay */
+  | 'FAILED'
+  /** Rows are being read and written */
+  | 'RUNNING'
+  /** The whole file was read; refused rows (if any) are in `issues` */
+  | 'SUCCEEDED';
+
 /** A language labels are offered in */
 export type Language =
   /** English */
@@ -398,3 +407,17 @@ export type Readme30SubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type Readme30Subscription = { taskEscalated: { id: string, task: { id: string, title: string }, manager: { id: string, name: string } } | null };
+
+export type Readme31SubscriptionVariables = Exact<{
+  jobId: string | number;
+}>;
+
+
+export type Readme31Subscription = { importProgress: { id: string, status: ImportJobStatus, rows: number, created: number, updated: number, unchanged: number, refused: number } | null };
+
+export type Readme32QueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type Readme32Query = { importJob: { id: string, status: ImportJobStatus, dryRun: boolean, rows: number, created: number, updated: number, unchanged: number, refused: number, unknownColumns: Array<string>, error: string | null, finishedAt: string | null, issues: { totalCount: number, edges: Array<{ node: { id: string, line: number, column: string, message: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };

@@ -98,3 +98,18 @@ function serialise(value: unknown, type: SqlType): string | null {
 }
 
 const quote = (name: string) => `"${name}"`;
+
+/**
+ * Existing records found any of several ways (by external id, by phone…), in one statement: each way is a SELECT
+ * over its own parameters, and a way with nothing to look for is left out, so a batch keyed only by external ids
+ * never scans the phone or e-mail indexes. Duplicates (a record found two ways) are the caller's to merge.
+ */
+export async function findAnyWay<T>(
+  sql: Pick<SqlConnection, "query">,
+  ways: { lookFor: unknown[]; select: (param: (value: unknown) => string) => string }[],
+): Promise<T[]> {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const parts = ways.filter((way) => way.lookFor.length > 0).map((way) => way.select(param));
+  return parts.length ? sql.query<T>(parts.join("\nUNION ALL\n"), values) : [];
+}

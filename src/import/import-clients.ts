@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { findAnyWay, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
 import type { CsvRow } from "./csv.js";
@@ -38,7 +38,14 @@ export function importClients(db: ImportDatabase, rows: AsyncIterable<CsvRow>, o
 const CLIENTS: ImportSpec<ClientImportRow, Context> = {
   kind: "clients",
   loadContext,
+  tables: ["Client", "StageTransition"],
   customFields: (context) => context.definitions,
+  // Two batches at once: a client is keyed in the file by what matches it (external id, else phone, else website),
+  // and a key appears once per file, so concurrent batches never write the same client. (A file that gives one
+  // client an external id on one row and only its phone on another contradicts itself; it may then create two.)
+  parallelBatches: 2,
+  dedupeKey: (row) =>
+    row.externalId ? { key: row.externalId, field: "externalId" } : row.phone ? { key: `phone:${row.phone}`, field: "phone" } : row.website ? { key: `website:${row.website}`, field: "website" } : null,
   validate(line, cells, mapping, context) {
     const result = validateClientRow(line, cells, mapping, context.definitions);
     const row = result.row;
@@ -91,9 +98,11 @@ async function writeBatch(
   const externalIds = rows.flatMap((r) => (r.externalId ? [r.externalId] : []));
   const phones = rows.flatMap((r) => (!r.externalId && r.phone ? [r.phone] : []));
   const websites = rows.flatMap((r) => (!r.externalId && !r.phone && r.website ? [r.website] : []));
-  const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])
-     UNION ALL SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND phone = ANY($3::text[])
-     UNION ALL SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = $1::uuid AND website = ANY($4::text[])`, [organizationId, externalIds, phones, websites]);
+  const existing = await findAnyWay<Existing>(db.sql, [
+    { lookFor: externalIds, select: (p) => `SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(externalIds)}::text[])` },
+    { lookFor: phones, select: (p) => `SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND phone = ANY(${p(phones)}::text[])` },
+    { lookFor: websites, select: (p) => `SELECT ${EXISTING} FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND website = ANY(${p(websites)}::text[])` },
+  ]);
   const byExternalId = new Map(existing.flatMap((c) => (c.externalId ? [[c.externalId, c]] : [])));
   const byPhone = new Map(existing.flatMap((c) => (c.phone ? [[c.phone, c]] : [])));
   const byWebsite = new Map(existing.flatMap((c) => (c.website ? [[c.website, c]] : [])));

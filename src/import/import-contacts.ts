@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { epochMs, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { epochMs, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateContactRow, type ContactImportRow } from "./contact-rows.js";
 import type { CsvRow } from "./csv.js";
@@ -53,6 +53,7 @@ export function importContacts(db: ImportDatabase, rows: AsyncIterable<CsvRow>, 
 
 const CONTACTS: ImportSpec<ContactImportRow, Context> = {
   kind: "contacts",
+  tables: ["Contact", "Employment"],
   async loadContext(prisma, organizationId) {
     const definitions = await prisma.customFieldDefinition.findMany({ where: { organizationId, entity: "CONTACT" } });
     return { organizationId, now: new Date(), definitions: definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required })) };
@@ -68,7 +69,10 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
   },
   async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
-    const clients = await db.sql.query<{ id: string; externalId: string }>(`SELECT id, "externalId" FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])`, [organizationId, [...new Set(rows.flatMap((r) => (r.employment ? [r.employment.clientExternalId] : [])))]]);
+    const clientExternalIds = [...new Set(rows.flatMap((r) => (r.employment ? [r.employment.clientExternalId] : [])))];
+    const clients = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
+      { lookFor: clientExternalIds, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(clientExternalIds)}::text[])` },
+    ]);
     const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
     const placed = rows.filter((row) => {
       if (!row.employment || clientIds.has(row.employment.clientExternalId)) return true;
@@ -76,12 +80,14 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
       return false;
     });
 
-    const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])
-       UNION SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND emails && $3::text[]
-       UNION SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = $1::uuid AND phones && $4::text[]`, [organizationId,
-      placed.flatMap((r) => (r.externalId ? [r.externalId] : [])),
-      placed.flatMap((r) => (r.externalId ? [] : r.emails)),
-      placed.flatMap((r) => (r.externalId ? [] : r.phones))]);
+    const externalIds = placed.flatMap((r) => (r.externalId ? [r.externalId] : []));
+    const emails = placed.flatMap((r) => (r.externalId ? [] : r.emails));
+    const phones = placed.flatMap((r) => (r.externalId ? [] : r.phones));
+    const existing = await findAnyWay<Existing>(db.sql, [
+      { lookFor: externalIds, select: (p) => `SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(externalIds)}::text[])` },
+      { lookFor: emails, select: (p) => `SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = ${p(organizationId)}::uuid AND emails && ${p(emails)}::text[]` },
+      { lookFor: phones, select: (p) => `SELECT ${EXISTING} FROM "Contact" WHERE "organizationId" = ${p(organizationId)}::uuid AND phones && ${p(phones)}::text[]` },
+    ]);
     const byExternalId = new Map(existing.flatMap((c) => (c.externalId ? [[c.externalId, c]] : [])));
     const byAddress = new Map(existing.flatMap((c) => [...c.emails, ...c.phones].map((address) => [address, c])));
     const findExisting = (row: ContactImportRow): Existing | undefined =>
@@ -118,8 +124,11 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
     }
 
     const contactIds = [...new Set([...personOf.values()].filter((p) => !p.created).map((p) => p.id))];
-    const employments = await db.sql.query<Job>(`SELECT id, "contactId", "clientId", title, "isDecisionMaker", "directPhone", ${epochMs('"startedAt"', "startedAt")}, ${epochMs('"endedAt"', "endedAt")} FROM "Employment"
-       WHERE "organizationId" = $1::uuid AND "contactId" = ANY($2::uuid[])`, [organizationId, contactIds]);
+    const employments = await findAnyWay<Job>(db.sql, [{
+      lookFor: contactIds,
+      select: (p) => `SELECT id, "contactId", "clientId", title, "isDecisionMaker", "directPhone", ${epochMs('"startedAt"', "startedAt")}, ${epochMs('"endedAt"', "endedAt")}
+        FROM "Employment" WHERE "organizationId" = ${p(organizationId)}::uuid AND "contactId" = ANY(${p(contactIds)}::uuid[])`,
+    }]);
     const jobsOf = new Map<string, Job[]>();
     for (const job of employments) jobsOf.set(`${job.contactId}:${job.clientId}`, [...(jobsOf.get(`${job.contactId}:${job.clientId}`) ?? []), job]);
     const jobCreates: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { epochMs, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { epochMs, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
 import type { CsvRow } from "./csv.js";
 import { validateOrderRow, type OrderImportRow } from "./order-rows.js";
 import { refuse, runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
@@ -42,15 +42,20 @@ export function importOrders(db: ImportDatabase, rows: AsyncIterable<CsvRow>, op
 const ORDERS: ImportSpec<OrderImportRow, Context> = {
   kind: "orders",
   loadContext: async (_prisma, organizationId) => ({ organizationId, now: new Date() }),
+  tables: ["Order"],
   customFields: () => [],
   // Two batches at once: an order is keyed in the file by its external id, else its client and number, and a key
-  // appears once per file, so concurrent batches never write the same order.
+  // appears once per file, so concurrent batches never write the same order. (A file that names one order by its
+  // external id on one row and only by client and number on another contradicts itself; it may then create two.)
   parallelBatches: 2,
   dedupeKey: (row) => (row.externalId ? { key: row.externalId, field: "externalId" } : { key: `${row.clientExternalId}\u0000${row.number}`, field: "number" }),
   validate: (line, cells, mapping, context) => validateOrderRow(line, cells, mapping, context.now),
   async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
-    const clients = await db.sql.query<{ id: string; externalId: string }>(`SELECT id, "externalId" FROM "Client" WHERE "organizationId" = $1::uuid AND "externalId" = ANY($2::text[])`, [organizationId, [...new Set(rows.map((r) => r.clientExternalId))]]);
+    const clientExternalIds = [...new Set(rows.map((r) => r.clientExternalId))];
+    const clients = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
+      { lookFor: clientExternalIds, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(clientExternalIds)}::text[])` },
+    ]);
     const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
     const placed = rows.filter((row) => {
       if (clientIds.has(row.clientExternalId)) return true;
@@ -58,13 +63,15 @@ const ORDERS: ImportSpec<OrderImportRow, Context> = {
       return false;
     });
     const numbered = placed.filter((r) => !r.externalId);
-    const existing = await db.sql.query<Existing>(`SELECT ${EXISTING} FROM "Order" o WHERE o."organizationId" = $1::uuid AND o."externalId" = ANY($2::text[])
-       UNION ALL
-       SELECT ${EXISTING} FROM "Order" o JOIN unnest($3::uuid[], $4::text[]) AS u(client_id, number) ON o."clientId" = u.client_id AND o.number = u.number
-       WHERE o."organizationId" = $1::uuid`, [organizationId,
-      placed.flatMap((r) => (r.externalId ? [r.externalId] : [])),
-      numbered.map((r) => clientIds.get(r.clientExternalId)!),
-      numbered.map((r) => r.number)]);
+    const externalIds = placed.flatMap((r) => (r.externalId ? [r.externalId] : []));
+    const existing = await findAnyWay<Existing>(db.sql, [
+      { lookFor: externalIds, select: (p) => `SELECT ${EXISTING} FROM "Order" o WHERE o."organizationId" = ${p(organizationId)}::uuid AND o."externalId" = ANY(${p(externalIds)}::text[])` },
+      {
+        lookFor: numbered,
+        select: (p) => `SELECT ${EXISTING} FROM "Order" o JOIN unnest(${p(numbered.map((r) => clientIds.get(r.clientExternalId)!))}::uuid[], ${p(numbered.map((r) => r.number))}::text[]) AS u(client_id, number)
+          ON o."clientId" = u.client_id AND o.number = u.number WHERE o."organizationId" = ${p(organizationId)}::uuid`,
+      },
+    ]);
     const byExternalId = new Map(existing.flatMap((o) => (o.externalId ? [[o.externalId, o]] : [])));
     const byNumber = new Map(existing.map((o) => [`${o.clientId}:${o.number}`, o]));
     const creates: Record<string, unknown>[] = [];

@@ -38,6 +38,8 @@ export interface ImportSpec<Row extends { line: number; externalId: string | nul
   dedupeKey?(row: Row): { key: string; field: string } | null;
   /** Checks one row on its own (and against what the context knows). */
   validate(line: number, cells: Record<string, string>, mapping: ColumnMapping, context: Context): { row: Row | null; issues: RowIssue[] };
+  /** The tables a run writes, analysed as they grow (see `analyseAsTheyGrow`). */
+  tables: string[];
   /**
    * How many batches may be written at once (default 1). More only for kinds where the per-file de-duplication key
    * already guarantees that no two batches touch the same record.
@@ -81,10 +83,14 @@ export async function runImport<Row extends { line: number; externalId: string |
   // is matched only after the previous one is written, so a record repeated across batches is found, not created
   // twice; kinds whose rows can never meet across batches (see parallelBatches) write several at once.
   const writing: Promise<void>[] = [];
+  const analyser = analyseAsTheyGrow(db, spec.tables);
   const flush = async () => {
     while (writing.length >= (spec.parallelBatches ?? 1)) await writing.shift();
     if (!batch.length) return;
-    const written = spec.writeBatch(db, context, batch, info!).then(() => options.onProgress?.(summary));
+    const written = spec.writeBatch(db, context, batch, info!).then(async () => {
+      if (!info!.dryRun) await analyser.batchWritten();
+      options.onProgress?.(summary);
+    });
     written.catch(() => {}); // awaited (and thrown) by a later flush
     writing.push(written);
     batch = [];
@@ -117,7 +123,29 @@ export async function runImport<Row extends { line: number; externalId: string |
   }
   await flush();
   while (writing.length) await writing.shift();
+  if (info && !info.dryRun && summary.created + summary.updated > 0) await analyser.analyse();
   return summary;
+}
+
+/**
+ * PostgreSQL plans from table statistics. A table that grows from nothing to a million rows within one import would
+ * be planned as if still empty until autovacuum analyses it (or never, where autovacuum is off), and the per-batch
+ * lookups would turn into scans. So the import analyses its tables itself after batches 1, 4, 16, 64… (a growing
+ * table is re-measured each time it has grown about fourfold) and once at the end, as PostgreSQL's documentation
+ * advises after a bulk load. ANALYZE samples a fixed number of rows, so each costs about the same whatever the size.
+ */
+function analyseAsTheyGrow(db: ImportDatabase, tables: string[]) {
+  let batches = 0;
+  const analyse = async () => {
+    for (const table of tables) await db.sql.query(`ANALYZE "${table}"`);
+  };
+  return {
+    analyse,
+    async batchWritten() {
+      batches++;
+      if ((batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0) await analyse();
+    },
+  };
 }
 
 /** Refuses a row the writer cannot place (e.g. an order of an unknown client). */
