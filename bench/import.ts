@@ -32,7 +32,7 @@ try {
   const files = await writeFiles(dir);
   console.log(`files: ${CLIENTS} clients, ${CONTACTS} contacts, ${ORDERS} orders written in ${(ms(t) / 1000).toFixed(1)} s (${await sizes(files)})`);
 
-  const url = target === "pglite" ? `pglite://${path.join(dir, "db")}` : process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/crm_bench_import";
+  const url = target === "pglite" ? `postgresql://localhost/embedded?pglite=${path.join(dir, "db")}` : process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/crm_bench_import";
   if (target !== "pglite") await recreateDatabase(url);
   const db = await openDatabase(url);
   await applyMigrations(db);

@@ -150,9 +150,9 @@ describe("importing a purchase history", () => {
     const first = await runOrders(organizationId, csv);
     expect(first).toMatchObject({ rows: 5, created: 3, refused: 2 });
     expect(first.issues).toEqual([
+      { line: 5, column: "Код клиента", message: 'no client with the external id "C9"' },
       { line: 6, column: "Сумма", message: '"-5" must be a positive amount like 9000 or 9000.50 (at most 2 decimals)' },
       { line: 6, column: "Дата счета", message: "cannot be in the future" },
-      { line: 5, column: "Код клиента", message: 'no client with the external id "C9"' },
     ]);
     expect(await runOrders(organizationId, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 3, refused: 2 });
 
@@ -186,8 +186,8 @@ describe("importing contacts with their jobs", () => {
     const first = await runContacts(organizationId, csv);
     expect(first).toMatchObject({ rows: 5, created: 3, refused: 2 });
     expect(first.issues).toEqual([
-      { line: 6, column: "ID", message: "a contact needs an external id, an e-mail or a phone, so importing the file again finds them" },
       { line: 5, column: "Код клиента", message: 'no client with the external id "C9"' },
+      { line: 6, column: "ID", message: "a contact needs an external id, an e-mail or a phone, so importing the file again finds them" },
     ]);
     expect(await runContacts(organizationId, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 3, refused: 2 });
 

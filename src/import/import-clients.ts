@@ -40,10 +40,8 @@ const CLIENTS: ImportSpec<ClientImportRow, Context> = {
   loadContext,
   tables: ["Client", "StageTransition"],
   customFields: (context) => context.definitions,
-  // Two batches at once: a client is keyed in the file by what matches it (external id, else phone, else website),
-  // and a key appears once per file, so concurrent batches never write the same client. (A file that gives one
-  // client an external id on one row and only its phone on another contradicts itself; it may then create two.)
-  parallelBatches: 2,
+  // A client is met by what matches it: its external id, else its phone, else its website.
+  laneKey: (row) => row.externalId ?? row.phone ?? row.website ?? String(row.line),
   dedupeKey: (row) =>
     row.externalId ? { key: row.externalId, field: "externalId" } : row.phone ? { key: `phone:${row.phone}`, field: "phone" } : row.website ? { key: `website:${row.website}`, field: "website" } : null,
   validate(line, cells, mapping, context) {

@@ -54,6 +54,8 @@ export function importContacts(db: ImportDatabase, rows: AsyncIterable<CsvRow>, 
 const CONTACTS: ImportSpec<ContactImportRow, Context> = {
   kind: "contacts",
   tables: ["Contact", "Employment"],
+  // A person's rows (one per job) share a lane, so their second job finds the contact the first one created.
+  laneKey: (row) => row.externalId ?? row.emails[0] ?? row.phones[0] ?? String(row.line),
   async loadContext(prisma, organizationId) {
     const definitions = await prisma.customFieldDefinition.findMany({ where: { organizationId, entity: "CONTACT" } });
     return { organizationId, now: new Date(), definitions: definitions.map((d) => ({ key: d.key, label: d.label, type: d.type, options: d.options, required: d.required })) };

@@ -7,7 +7,12 @@ import { refuse, runImport, type ImportOptions, type ImportSpec, type ImportSumm
 interface Context {
   organizationId: string;
   now: Date;
+  /** Client external id → id, remembered across batches: a client's orders are spread over the whole file. */
+  clientIds: Map<string, string>;
 }
+
+/** Enough for a large base; past it the memory is dropped and filled again from the database. */
+const CLIENT_CACHE_LIMIT = 500_000;
 
 const STORED = ["number", "amount", "invoicedAt", "paidAt", "shippedAt", "cancelledAt"] as const;
 const COLUMNS: BulkColumn[] = [
@@ -41,22 +46,29 @@ export function importOrders(db: ImportDatabase, rows: AsyncIterable<CsvRow>, op
 
 const ORDERS: ImportSpec<OrderImportRow, Context> = {
   kind: "orders",
-  loadContext: async (_prisma, organizationId) => ({ organizationId, now: new Date() }),
+  loadContext: async (_prisma, organizationId) => ({ organizationId, now: new Date(), clientIds: new Map() }),
   tables: ["Order"],
   customFields: () => [],
-  // Two batches at once: an order is keyed in the file by its external id, else its client and number, and a key
-  // appears once per file, so concurrent batches never write the same order. (A file that names one order by its
-  // external id on one row and only by client and number on another contradicts itself; it may then create two.)
-  parallelBatches: 2,
+  // A client's orders share a lane: an order is matched within its client (by external id or number).
+  laneKey: (row) => row.clientExternalId,
   dedupeKey: (row) => (row.externalId ? { key: row.externalId, field: "externalId" } : { key: `${row.clientExternalId}\u0000${row.number}`, field: "number" }),
   validate: (line, cells, mapping, context) => validateOrderRow(line, cells, mapping, context.now),
   async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
-    const clientExternalIds = [...new Set(rows.map((r) => r.clientExternalId))];
-    const clients = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
-      { lookFor: clientExternalIds, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(clientExternalIds)}::text[])` },
+    // This batch's own map, taken before any await: the other lane may clear the shared one meanwhile.
+    const clientIds = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const id of new Set(rows.map((r) => r.clientExternalId))) {
+      const known = context.clientIds.get(id);
+      if (known) clientIds.set(id, known);
+      else unknown.push(id);
+    }
+    const found = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
+      { lookFor: unknown, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(unknown)}::text[])` },
     ]);
-    const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
+    for (const client of found) clientIds.set(client.externalId, client.id);
+    if (context.clientIds.size + found.length > CLIENT_CACHE_LIMIT) context.clientIds.clear();
+    for (const client of found) context.clientIds.set(client.externalId, client.id);
     const placed = rows.filter((row) => {
       if (clientIds.has(row.clientExternalId)) return true;
       refuse(batch.summary, { line: row.line, column: batch.columnOf("clientExternalId"), message: `no client with the external id "${row.clientExternalId}"` });

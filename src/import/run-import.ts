@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { ImportDatabase } from "./bulk-sql.js";
+import { SeenKeys } from "./seen-keys.js";
 import type { RowIssue } from "./client-rows.js";
 import { columnOf, mapColumns, type ColumnMapping, type CustomFieldRef, type ImportKind } from "./columns.js";
 import type { CsvRow } from "./csv.js";
@@ -41,10 +42,10 @@ export interface ImportSpec<Row extends { line: number; externalId: string | nul
   /** The tables a run writes, analysed as they grow (see `analyseAsTheyGrow`). */
   tables: string[];
   /**
-   * How many batches may be written at once (default 1). More only for kinds where the per-file de-duplication key
-   * already guarantees that no two batches touch the same record.
+   * The record a row belongs to (its client for an order, the person for a contact's job). Rows with the same key
+   * share a lane and are written in file order; without a lane key everything is one lane.
    */
-  parallelBatches?: number;
+  laneKey?(row: Row): string;
   /** Writes (or, in a dry run, only counts) one batch of valid rows in one transaction; may refuse rows it cannot place. */
   writeBatch(db: ImportDatabase, context: Context, rows: Row[], batch: BatchInfo): Promise<void>;
 }
@@ -59,6 +60,15 @@ export interface BatchInfo {
 }
 
 const BATCH = 1000;
+/** Lanes writing at once: one per core of the machine this was measured on (BENCHMARKS.md, bulk import). */
+const LANES = 2;
+
+/** FNV-1a, 32-bit: spreads keys over lanes; only needs to be stable within a run (no library does just this). */
+function laneOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % LANES;
+}
 
 /** The file is unusable as a whole (a required column is missing). */
 export class ImportFileError extends Error {}
@@ -77,23 +87,21 @@ export async function runImport<Row extends { line: number; externalId: string |
   const summary: ImportSummary = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, issues: [], unknownColumns: [] };
   let mapping: ColumnMapping | null = null;
   let info: BatchInfo | null = null;
-  let batch: Row[] = [];
-  const seen = new Map<string, number>();
-  // The database writes while this thread reads and checks the next batch, so both cores work. By default a batch
-  // is matched only after the previous one is written, so a record repeated across batches is found, not created
-  // twice; kinds whose rows can never meet across batches (see parallelBatches) write several at once.
-  const writing: Promise<void>[] = [];
+  const seen = new SeenKeys();
+  // The database writes while this thread reads and checks the next rows, so both cores work. Rows go into lanes by
+  // their kind's lane key (the record they belong to); each lane writes its batches one after another, so a record
+  // met again in a later row is found, not created twice, while the lanes write at the same time.
+  const lanes = Array.from({ length: spec.laneKey ? LANES : 1 }, () => ({ batch: [] as Row[], writing: Promise.resolve() }));
   const analyser = analyseAsTheyGrow(db, spec.tables);
-  const flush = async () => {
-    while (writing.length >= (spec.parallelBatches ?? 1)) await writing.shift();
-    if (!batch.length) return;
-    const written = spec.writeBatch(db, context, batch, info!).then(async () => {
+  const flush = async (lane: (typeof lanes)[number]) => {
+    await lane.writing;
+    if (!lane.batch.length) return;
+    lane.writing = spec.writeBatch(db, context, lane.batch, info!).then(async () => {
       if (!info!.dryRun) await analyser.batchWritten();
       options.onProgress?.(summary);
     });
-    written.catch(() => {}); // awaited (and thrown) by a later flush
-    writing.push(written);
-    batch = [];
+    lane.writing.catch(() => {}); // awaited (and thrown) by the lane's next flush
+    lane.batch = [];
   };
   for await (const { line, cells } of rows) {
     if (!mapping) {
@@ -108,21 +116,22 @@ export async function runImport<Row extends { line: number; externalId: string |
     const all = [...issues];
     const once = row ? (spec.dedupeKey ? spec.dedupeKey(row) : row.externalId ? { key: row.externalId, field: "externalId" } : null) : null;
     if (row && once) {
-      const first = seen.get(once.key);
+      const first = seen.firstLine(once.key, line);
       const named = once.field === "externalId" ? `"${row.externalId}"` : "the same record";
       if (first !== undefined) all.push({ line, column: info!.columnOf(once.field), message: `${named} is also on line ${first}` });
-      else seen.set(once.key, line);
     }
     if (!row || all.length) {
       summary.refused++;
       keepIssues(summary, all);
       continue;
     }
-    batch.push(row);
-    if (batch.length >= BATCH) await flush();
+    const lane = lanes[spec.laneKey ? laneOf(spec.laneKey(row)) : 0]!;
+    lane.batch.push(row);
+    if (lane.batch.length >= BATCH) await flush(lane);
   }
-  await flush();
-  while (writing.length) await writing.shift();
+  for (const lane of lanes) await flush(lane);
+  for (const lane of lanes) await lane.writing;
+  summary.issues.sort((a, b) => a.line - b.line); // lanes finish in any order; a report reads in file order
   if (info && !info.dryRun && summary.created + summary.updated > 0) await analyser.analyse();
   return summary;
 }

@@ -94,3 +94,17 @@ describe("validating a client row", () => {
     ]);
   });
 });
+
+describe("SeenKeys", () => {
+  it("remembers the first line of every key, through many growths, like a Map would", async () => {
+    const { SeenKeys } = await import("../../src/import/seen-keys.js");
+    const seen = new SeenKeys();
+    const reference = new Map<string, number>();
+    for (let line = 2; line < 200_000; line++) {
+      const key = line % 3 === 0 ? `O${line % 50_000}` : `Клиент-${line}`;
+      const expected = reference.get(key);
+      if (expected === undefined) reference.set(key, line);
+      expect(seen.firstLine(key, line)).toBe(expected);
+    }
+  });
+});
