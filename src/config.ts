@@ -35,6 +35,8 @@ export interface Config {
   limits: Limits;
   /** Schema introspection (and so GraphiQL's docs); off in production unless asked for. */
   introspection: boolean;
+  /** Outbound webhooks: private/loopback receivers allowed (tests, intranets), per-attempt timeout, worker poll. */
+  webhooks: { allowPrivateAddresses: boolean; timeoutMs: number; pollMs: number };
   /** Origins allowed by CORS; empty means any origin (tokens are bearer headers, not cookies). */
   corsOrigins: string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
@@ -115,6 +117,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: int(20, 1),
   MAX_BODY_BYTES: int(1024 * 1024, 1024),
   MAX_UPLOAD_BYTES: int(256 * 1024 * 1024, 1024),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool(false),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+  WEBHOOK_POLL_MS: int(500, 10),
   SUBSCRIPTIONS_PER_USER: int(20, 1),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1),
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: int(30, 1),
@@ -202,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       expensivePerMinute: e.RATE_LIMIT_EXPENSIVE_PER_MINUTE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    webhooks: { allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES!, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },
     corsOrigins: e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY!,
     metricsToken: e.METRICS_TOKEN,

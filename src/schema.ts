@@ -20,6 +20,7 @@ import "./tasks/schema.js";
 import "./tasks/rules-schema.js";
 import "./tasks/subscriptions.js";
 import "./import/schema.js";
+import "./webhooks/schema.js";
 import { builder } from "./graphql/builder.js";
 import { describeGenerated } from "./graphql/describe-generated.js";
 import { timeRootFields } from "./observability/root-field-timing.js";

@@ -21,6 +21,7 @@ import { createMetrics } from "../observability/metrics.js";
 import { createCrmPubSub } from "../pubsub.js";
 import { throttled } from "../shared/throttled.js";
 import { failInterruptedImports } from "../import/jobs.js";
+import { startWebhookWorker } from "../webhooks/worker.js";
 import { startReactivationScheduler } from "../reactivation/scheduler.js";
 import { startAbcScheduler } from "../analytics/abc-scheduler.js";
 import { startReminderScheduler } from "../tasks/scheduler.js";
@@ -150,6 +151,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (config.backgroundJobs) {
         stopJobs.push(startReactivationScheduler(services), startAbcScheduler(services));
         stopJobs.push(startReminderScheduler(services, config.reminderTickMs));
+        const webhooks = startWebhookWorker({ prisma: database.prisma, sql: database, log, ...config.webhooks });
+        stopJobs.push(() => void webhooks.stop());
       }
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}${yoga.graphqlEndpoint}`, port };
