@@ -73,6 +73,16 @@ export type ClientChangeKind =
   /** Card fields or custom fields changed */
   | 'UPDATED';
 
+/** A new receiver */
+export type CreateWebhookEndpointInput = {
+  /** What it is for */
+  description?: string | null | undefined;
+  /** The events it wants; omitted or empty: every event */
+  eventTypes?: Array<WebhookEventType> | null | undefined;
+  /** An http(s) URL on a public address (private ones only where WEBHOOK_ALLOW_PRIVATE_ADDRESSES is set) */
+  url: string;
+};
+
 /** What kind of failure a typed error is */
 export type ErrorCode =
   /** Your role or ownership does not allow it */
@@ -146,6 +156,23 @@ export type TaskType =
   | 'PAYMENT_CHASE'
   /** Call a lapsed buyer */
   | 'REACTIVATION_CALL';
+
+/** An event a webhook endpoint can receive; the payload's `type` is the lower-case dotted form (CLIENT_CREATED is "client.created") */
+export type WebhookEventType =
+  /** A client was created (through the API or an import job's announcement, see import.finished) */
+  | 'CLIENT_CREATED'
+  /** A client moved to another pipeline stage */
+  | 'CLIENT_STAGE_CHANGED'
+  /** An import job ended (succeeded or failed), with its counts */
+  | 'IMPORT_FINISHED'
+  /** An order was cancelled */
+  | 'ORDER_CANCELLED'
+  /** An order was invoiced */
+  | 'ORDER_INVOICED'
+  /** An order was paid */
+  | 'ORDER_PAID'
+  /** An order was shipped */
+  | 'ORDER_SHIPPED';
 
 export type Readme1MutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -421,3 +448,14 @@ export type Readme32QueryVariables = Exact<{
 
 
 export type Readme32Query = { importJob: { id: string, status: ImportJobStatus, dryRun: boolean, rows: number, created: number, updated: number, unchanged: number, refused: number, unknownColumns: Array<string>, error: string | null, finishedAt: string | null, issues: { totalCount: number, edges: Array<{ node: { id: string, line: number, column: string, message: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type Readme33MutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type Readme33Mutation = { createWebhookEndpoint:
+    | { created: { secret: string, endpoint: { id: string, url: string, eventTypes: Array<WebhookEventType> } } }
+    | { code: ErrorCode, message: string }
+    | { code: ErrorCode, message: string }
+   };

@@ -4,6 +4,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
+import { recordWebhookEvent } from "../webhooks/outbox.js";
 import { assertCanEditClient, isSupervisor } from "../shared/access.js";
 import { ForbiddenError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
@@ -73,6 +74,10 @@ export async function createClient(ctx: Ctx, input: CreateInput) {
         data: { organizationId: viewer.organizationId, clientId: client.id, toStageId: firstStage.id, actorId: viewer.userId, occurredAt: now },
       });
     }
+    await recordWebhookEvent(tx, {
+      organizationId: viewer.organizationId, type: "client.created", record: { id: client.id, typename: "Client" }, at: now,
+      data: { name: client.name, externalId: client.externalId, ownerId: client.ownerId && encodeId("User", client.ownerId), stageId: client.stageId && encodeId("Stage", client.stageId) },
+    });
     return client;
   });
   publishChange(ctx, created.id, "CREATED");

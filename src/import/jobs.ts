@@ -2,6 +2,7 @@ import type { ImportKind } from "../generated/prisma/enums.js";
 import type { CrmPubSub } from "../pubsub.js";
 import type { Logger } from "../observability/logger.js";
 import type { ImportDatabase } from "./bulk-sql.js";
+import { recordWebhookEvent } from "../webhooks/outbox.js";
 import { CsvFormatError, readCsv } from "./csv.js";
 import { IMPORTERS } from "./importers.js";
 import { ImportFileError, type ImportSummary } from "./run-import.js";
@@ -72,15 +73,24 @@ export async function startImportJob(services: ImportJobServices, request: Impor
     for (let from = 0; from < issues.length; from += 1000) {
       await prisma.importIssue.createMany({ data: issues.slice(from, from + 1000).map((issue) => ({ jobId: job.id, ...issue })) });
     }
-    await prisma.importJob.update({
-      where: { id: job.id },
-      data: {
-        status: outcome.status,
-        error: outcome.error ?? null,
-        ...(outcome.summary ? { ...counts(outcome.summary), unknownColumns: outcome.summary.unknownColumns } : {}),
-        heartbeatAt: new Date(),
-        finishedAt: new Date(),
-      },
+    await prisma.$transaction(async (tx) => {
+      const finished = await tx.importJob.update({
+        where: { id: job.id },
+        data: {
+          status: outcome.status,
+          error: outcome.error ?? null,
+          ...(outcome.summary ? { ...counts(outcome.summary), unknownColumns: outcome.summary.unknownColumns } : {}),
+          heartbeatAt: new Date(),
+          finishedAt: new Date(),
+        },
+      });
+      await recordWebhookEvent(tx, {
+        organizationId: request.organizationId, type: "import.finished", record: { id: job.id, typename: "ImportJob" }, at: finished.finishedAt!,
+        data: {
+          kind: finished.kind, fileName: finished.fileName, dryRun: finished.dryRun, status: finished.status, error: finished.error,
+          rows: finished.rows, created: finished.created, updated: finished.updated, unchanged: finished.unchanged, refused: finished.refused,
+        },
+      });
     });
     announce(true);
   })().catch((error) => services.log.error({ err: error, jobId: job.id }, "import job not finished"));

@@ -2,6 +2,7 @@ import type { AuthedContext } from "../context.js";
 import { CLOCK_SKEW_MS } from "../clock.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { compareAndSet } from "../shared/compare-and-set.js";
+import { orderEventData, recordWebhookEvent } from "../webhooks/outbox.js";
 import { encodeId } from "../graphql/global-id.js";
 import { loadClient } from "../clients/service.js";
 import { assertCanEditClient } from "../shared/access.js";
@@ -47,6 +48,9 @@ export async function createOrder(ctx: AuthedContext, input: CreateOrderInput) {
     const purchasedAt = earliest(dates.paidAt, dates.shippedAt);
     if (purchasedAt) await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, client.id, purchasedAt);
     if (order.invoicedAt && !order.paidAt) await startPaymentChase(ctx, tx, order.id, client.id, order.invoicedAt);
+    for (const [type, at] of [["order.invoiced", order.invoicedAt], ["order.paid", order.paidAt], ["order.shipped", order.shippedAt]] as const) {
+      if (at) await recordWebhookEvent(tx, { organizationId: ctx.viewer.organizationId, type, record: { id: order.id, typename: "Order" }, at: ctx.clock.now(), data: orderEventData(order) });
+    }
     return order;
   });
 }
@@ -95,7 +99,12 @@ export async function recordOrderStep(ctx: AuthedContext, id: string, step: Orde
     if (step === "PAID" || step === "SHIPPED") await closeEntriesOnPurchase(tx, ctx.viewer.organizationId, order.clientId, at);
     if (step === "INVOICED") await startPaymentChase(ctx, tx, id, order.clientId, at);
     if (step === "PAID" || step === "CANCELLED") await cancelPaymentChases(tx, id, at, step === "PAID" ? "Order paid" : "Order cancelled");
-    return tx.order.findUniqueOrThrow({ where: { id } });
+    const changed = await tx.order.findUniqueOrThrow({ where: { id } });
+    await recordWebhookEvent(tx, {
+      organizationId: ctx.viewer.organizationId, type: `order.${step.toLowerCase() as "invoiced" | "paid" | "shipped" | "cancelled"}`,
+      record: { id, typename: "Order" }, at: ctx.clock.now(), data: orderEventData(changed),
+    });
+    return changed;
   });
   return updated;
 }

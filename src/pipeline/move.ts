@@ -3,6 +3,7 @@ import { createFollowUps } from "../tasks/apply-followups.js";
 import type { AuthedContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError, VersionConflictError } from "../graphql/errors.js";
+import { recordWebhookEvent } from "../webhooks/outbox.js";
 import { encodeId } from "../graphql/global-id.js";
 import { bumpVersion, publishChange } from "../clients/service.js";
 import { assertCanEditClient } from "../shared/access.js";
@@ -51,6 +52,10 @@ export async function applyStageMove(ctx: AuthedContext, tx: Prisma.TransactionC
     data: { organizationId, clientId: client.id, fromStageId: from?.id ?? null, toStageId: to.id, actorId: userId, reasonId, note, occurredAt: now },
   });
   await createFollowUps(tx, { organizationId, trigger: "STAGE_ENTERED", stageId: to.id, clientId: client.id, at: now, actorId: userId });
+  await recordWebhookEvent(tx, {
+    organizationId, type: "client.stage_changed", record: { id: client.id, typename: "Client" }, at: now,
+    data: { fromStageId: from ? encodeId("Stage", from.id) : null, toStageId: encodeId("Stage", to.id), toStageName: to.name, note, actorId: encodeId("User", userId) },
+  });
   return transition;
 }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.js";
+import { encodeId } from "../graphql/global-id.js";
 import { PAYLOAD_VERSION, type WebhookEventType } from "./event-types.js";
 
 export interface WebhookEventInput {
   organizationId: string;
   type: WebhookEventType;
   /** The changed record: its raw id (ordering per record) and its global id (in the payload). */
-  record: { id: string; globalId: string; typename: string };
+  record: { id: string; typename: string };
   /** The record's fields as the API names them. */
   data: Record<string, unknown>;
   at: Date;
@@ -25,7 +26,7 @@ export async function recordWebhookEvent(tx: Prisma.TransactionClient, event: We
     type: event.type,
     timestamp: event.at.toISOString(),
     organizationId: event.organizationId,
-    data: { __typename: event.record.typename, id: event.record.globalId, ...event.data },
+    data: { __typename: event.record.typename, id: encodeId(event.record.typename, event.record.id), ...event.data },
   };
   await tx.webhookEvent.create({ data: { id, organizationId: event.organizationId, type: event.type, recordId: event.record.id, payload: payload as Prisma.InputJsonValue, createdAt: event.at } });
   await tx.$executeRaw`
@@ -34,4 +35,12 @@ export async function recordWebhookEvent(tx: Prisma.TransactionClient, event: We
     FROM "WebhookEndpoint" e
     WHERE e."organizationId" = ${event.organizationId}::uuid AND e.enabled AND (cardinality(e."eventTypes") = 0 OR ${event.type} = ANY(e."eventTypes"))`;
   return id;
+}
+
+/** An order's event data as the API names it. */
+export function orderEventData(order: { clientId: string; number: string | null; amount: { toString(): string }; invoicedAt: Date | null; paidAt: Date | null; shippedAt: Date | null; cancelledAt: Date | null }) {
+  return {
+    clientId: encodeId("Client", order.clientId), number: order.number, amount: order.amount.toString(),
+    invoicedAt: order.invoicedAt, paidAt: order.paidAt, shippedAt: order.shippedAt, cancelledAt: order.cancelledAt,
+  };
 }
