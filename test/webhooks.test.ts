@@ -163,3 +163,48 @@ describe("outbound webhooks", () => {
     expect(retryDelayMs(1, () => 1)).toBe(6000);
   });
 });
+
+describe("webhook events from the domain", () => {
+  it("updates, reassignments and tasks are announced, each record's in order; an endpoint failing for days is disabled and its admins get a task", async () => {
+    const admin = await signUpOrg(server, "Events Co");
+    const head = await addUser(server, admin.token, "HEAD_OF_SALES", "Hanna");
+    const { created } = await addEndpoint(admin.token);
+    received.length = 0;
+    const made = await server.gql(`mutation { createClient(input: { name: "Evented" }) { ... on CreateClientPayload { client { id version } } } }`, {}, admin.token);
+    const client = made.data.createClient.client;
+    await server.gql(`mutation($id: ID!) { updateClient(input: { id: $id, expectedVersion: 1, phone: "+7 916 555-44-33" }) { __typename } }`, { id: client.id }, admin.token);
+    await server.gql(`mutation($id: ID!, $o: ID!) { reassignClient(input: { id: $id, expectedVersion: 2, ownerId: $o }) { __typename } }`, { id: client.id, o: head.userId }, admin.token);
+    const task = await server.gql(`mutation($c: ID!, $a: ID!) { createTask(input: { title: "Call back", type: CALL, dueAt: "2026-01-01T10:00:00Z", clientId: $c, assigneeId: $a }) { ... on CreateTaskPayload { task { id version } } ... on Error { message } } }`, { c: client.id, a: head.userId }, admin.token);
+    const taskId = task.data.createTask.task.id;
+    await server.gql(`mutation($id: ID!) { completeTask(input: { id: $id, expectedVersion: 1, result: "Done" }) { __typename } }`, { id: taskId }, admin.token);
+    const w = worker();
+    try {
+      while ((await w.round()) > 0);
+    } finally {
+      await w.stop();
+    }
+    const bodies = received.map((r) => JSON.parse(r.body));
+    // Records go out side by side; each record's events arrive in the order they happened.
+    const about = (id: string) => bodies.filter((b) => b.data.id === id);
+    expect(about(client.id).map((b) => b.type)).toEqual(["client.created", "client.updated", "client.reassigned"]);
+    expect(about(taskId).map((b) => b.type)).toEqual(["task.created", "task.completed"]);
+    expect(about(client.id)[1].data).toMatchObject({ phone: "+79165554433", version: 2 });
+    expect(about(client.id)[2].data).toMatchObject({ ownerId: head.userId, previousOwnerId: null });
+    expect(about(taskId)[1].data).toMatchObject({ __typename: "Task", status: "DONE", result: "Done" });
+    for (const r of received) expect(new Webhook(created.secret).verify(r.body, r.headers as Record<string, string>)).toBeTruthy();
+
+    // The receiver has been failing for six days: the next failure disables the endpoint and tells the admin.
+    await server.app.database.query(`UPDATE "WebhookEndpoint" SET "failingSince" = (now() AT TIME ZONE 'UTC') - interval '6 days'`);
+    answers.push(503);
+    await server.gql(`mutation { createClient(input: { name: "Too late" }) { __typename } }`, {}, admin.token);
+    const w2 = worker();
+    try {
+      await w2.round();
+    } finally {
+      await w2.stop();
+    }
+    const state = await server.gql(`{ webhookEndpoints(first: 1) { edges { node { enabled disabledReason } } } myTasks: tasks(first: 5) { edges { node { title } } } }`, {}, admin.token);
+    expect(state.data.webhookEndpoints.edges[0].node).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/answered 503/) });
+    expect(state.data.myTasks.edges.map((e: any) => e.node.title)).toContainEqual(expect.stringMatching(/^Webhook endpoint disabled: every delivery to http/));
+  });
+});

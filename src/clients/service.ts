@@ -4,7 +4,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError } from "../graphql/errors.js";
 import { encodeId } from "../graphql/global-id.js";
 import { resolveCustomFields } from "../custom-fields/service.js";
-import { recordWebhookEvent } from "../webhooks/outbox.js";
+import { clientEventData, recordWebhookEvent } from "../webhooks/outbox.js";
 import { assertCanEditClient, isSupervisor } from "../shared/access.js";
 import { ForbiddenError } from "../graphql/errors.js";
 import { parseInput } from "../shared/validate.js";
@@ -109,7 +109,10 @@ export async function updateClient(ctx: Ctx, id: string, input: UpdateInput) {
   if (input.customFields !== undefined) {
     data.customFields = await resolveCustomFields(ctx.prisma, ctx.viewer.organizationId, "CLIENT", client.customFields, input.customFields);
   }
-  await bumpVersion(ctx, id, expectedVersion, data);
+  await ctx.prisma.$transaction(async (tx) => {
+    await bumpVersion(ctx, id, expectedVersion, data, tx);
+    await recordWebhookEvent(tx, { organizationId: ctx.viewer.organizationId, type: "client.updated", record: { id, typename: "Client" }, at: ctx.clock.now(), data: await clientEventData(tx, id) });
+  });
   publishChange(ctx, id, "UPDATED");
 }
 
@@ -120,7 +123,13 @@ export async function reassignClient(ctx: Ctx, id: string, ownerId: string | nul
     throw new ForbiddenError("Only heads of sales reassign clients; managers may take unowned ones");
   }
   if (ownerId) await assertUserInOrg(ctx, ownerId, "input.ownerId");
-  await bumpVersion(ctx, id, expectedVersion, { ownerId });
+  await ctx.prisma.$transaction(async (tx) => {
+    await bumpVersion(ctx, id, expectedVersion, { ownerId }, tx);
+    await recordWebhookEvent(tx, {
+      organizationId: ctx.viewer.organizationId, type: "client.reassigned", record: { id, typename: "Client" }, at: ctx.clock.now(),
+      data: { ...(await clientEventData(tx, id)), previousOwnerId: client.ownerId && encodeId("User", client.ownerId) },
+    });
+  });
   publishChange(ctx, id, "REASSIGNED");
 }
 

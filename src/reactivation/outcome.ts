@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../graphql/error
 import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
+import { recordWebhookEvent } from "../webhooks/outbox.js";
 
 export interface OutcomeInput {
   outcome: "WON_BACK" | "LOST" | "NO_DECISION";
@@ -56,6 +57,12 @@ export async function recordOutcome(ctx: AuthedContext, entryId: string, input: 
         occurredAt: now,
       },
     });
+    if (closing) {
+      await recordWebhookEvent(tx, {
+        organizationId: viewer.organizationId, type: "reactivation.closed", record: { id: entryId, typename: "ReactivationEntry" }, at: now,
+        data: { clientId: encodeId("Client", entry.clientId), status: input.outcome, churnReasonId: churnReasonId && encodeId("Reason", churnReasonId), note },
+      });
+    }
     if (closing && entry.taskId) {
       await tx.task.updateMany({ where: { id: entry.taskId, status: "OPEN" }, data: { status: "DONE", completedAt: now, result: note } });
     }

@@ -2,6 +2,8 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { CrmPubSub } from "../pubsub.js";
 import { sqlTimestamp } from "../shared/sql-time.js";
 import { readReactivationSettings, type ReactivationSettings } from "./settings.js";
+import { encodeId } from "../graphql/global-id.js";
+import { recordWebhookEvents } from "../webhooks/outbox.js";
 
 export interface SweepResult {
   created: { entryId: string; clientId: string; assigneeId: string }[];
@@ -30,6 +32,10 @@ export async function runSweep(prisma: PrismaClient, pubsub: CrmPubSub, organiza
     const rows = await tx.$queryRaw<{ entryId: string; clientId: string; assigneeId: string }[]>(
       sweepStatement({ organizationId, at, settings, dedicated, fallbackId: fallback?.id ?? null }),
     );
+    await recordWebhookEvents(tx, rows.map((row) => ({
+      organizationId, type: "reactivation.added" as const, record: { id: row.entryId, typename: "ReactivationEntry" }, at: now,
+      data: { clientId: encodeId("Client", row.clientId), assigneeId: row.assigneeId && encodeId("User", row.assigneeId) },
+    })));
     // Patched in SQL, not read-modify-write, so a concurrent settings change is never lost.
     await tx.$executeRaw`
       UPDATE "Organization"

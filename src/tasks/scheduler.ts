@@ -3,6 +3,8 @@ import { sqlTimestamp } from "../shared/sql-time.js";
 import { startIntervalJob } from "../shared/interval-job.js";
 import { DEFAULT_ESCALATION_AFTER_MINUTES } from "./followups.js";
 import { rollOverMissedChases } from "./payment-chase.js";
+import { encodeId } from "../graphql/global-id.js";
+import { recordWebhookEvents, taskEventData } from "../webhooks/outbox.js";
 
 const BATCH = 500;
 
@@ -26,15 +28,23 @@ export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> 
   const at = sqlTimestamp(services.clock.now());
   const fired: FiredTask[] = [];
   for (;;) {
-    const batch = await services.prisma.$queryRaw<FiredTask[]>`
-      UPDATE "Task" t SET "firedAt" = ${at}::timestamp
-      WHERE t.id IN (
-        SELECT id FROM "Task"
-        WHERE status = 'OPEN' AND "firedAt" IS NULL AND "dueAt" <= ${at}::timestamp
-        ORDER BY "dueAt"
-        LIMIT ${BATCH}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."dueAt", t."firedAt"`;
+    // The reminders and their webhook events (task.due) commit together.
+    const batch = await services.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<(FiredTask & { title: string; type: string; clientId: string | null })[]>`
+        UPDATE "Task" t SET "firedAt" = ${at}::timestamp
+        WHERE t.id IN (
+          SELECT id FROM "Task"
+          WHERE status = 'OPEN' AND "firedAt" IS NULL AND "dueAt" <= ${at}::timestamp
+          ORDER BY "dueAt"
+          LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED)
+        RETURNING t.id AS "taskId", t."organizationId", t."assigneeId", t."dueAt", t."firedAt", t.title, t.type::text AS type, t."clientId"`;
+      await recordWebhookEvents(tx, rows.map((row) => ({
+        organizationId: row.organizationId, type: "task.due" as const, record: { id: row.taskId, typename: "Task" }, at: services.clock.now(),
+        data: taskEventData({ ...row, status: "OPEN", dueAt: new Date(row.dueAt) }),
+      })));
+      return rows.map(({ taskId, organizationId, assigneeId, dueAt, firedAt }) => ({ taskId, organizationId, assigneeId, dueAt, firedAt }));
+    });
     for (const row of batch) {
       const event = { taskId: row.taskId, assigneeId: row.assigneeId, firedAt: new Date(row.firedAt).toISOString() };
       services.pubsub.publish("reminder:due", row.organizationId, event); // team watchers
@@ -51,7 +61,8 @@ export async function fireDueTasks(services: AppServices): Promise<FiredTask[]> 
  */
 export async function escalateOverdueTasks(services: AppServices): Promise<number> {
   const at = sqlTimestamp(services.clock.now());
-  const rows = await services.prisma.$queryRaw<{ escalationId: string; taskId: string; managerId: string; organizationId: string }[]>`
+  const rows = await services.prisma.$transaction(async (tx) => {
+    const escalated = await tx.$queryRaw<{ escalationId: string; taskId: string; managerId: string; organizationId: string }[]>`
     WITH claimed AS (
       UPDATE "Task" t SET "escalatedAt" = ${at}::timestamp
       FROM "Organization" o
@@ -67,6 +78,12 @@ export async function escalateOverdueTasks(services: AppServices): Promise<numbe
     SELECT gen_random_uuid(), c."organizationId", c.id, c."assigneeId", ${at}::timestamp FROM claimed c
     ON CONFLICT ("taskId") DO NOTHING
     RETURNING id AS "escalationId", "taskId", "managerId", "organizationId"`;
+    await recordWebhookEvents(tx, escalated.map((row) => ({
+      organizationId: row.organizationId, type: "task.escalated" as const, record: { id: row.taskId, typename: "Task" }, at: services.clock.now(),
+      data: { escalationId: encodeId("Escalation", row.escalationId), managerId: encodeId("User", row.managerId) },
+    })));
+    return escalated;
+  });
   for (const row of rows) {
     services.pubsub.publish("task:escalated", row.organizationId, { escalationId: row.escalationId, taskId: row.taskId, managerId: row.managerId });
   }

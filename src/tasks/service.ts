@@ -5,6 +5,7 @@ import { compareAndSet } from "../shared/compare-and-set.js";
 import { encodeId } from "../graphql/global-id.js";
 import { isSupervisor } from "../shared/access.js";
 import { scheduleNextChases } from "./payment-chase.js";
+import { recordWebhookEvent, taskEventData } from "../webhooks/outbox.js";
 
 export interface TaskInput {
   title: string;
@@ -31,8 +32,12 @@ export async function createTask(ctx: AuthedContext, input: TaskInput) {
   if (input.clientId && !(await ctx.prisma.client.findFirst({ where: { id: input.clientId, organizationId: ctx.viewer.organizationId } }))) {
     throw new NotFoundError("Client", encodeId("Client", input.clientId));
   }
-  return ctx.prisma.task.create({
-    data: { ...input, title: checkTitle(input.title), organizationId: ctx.viewer.organizationId, creatorId: ctx.viewer.userId },
+  return ctx.prisma.$transaction(async (tx) => {
+    const task = await tx.task.create({
+      data: { ...input, title: checkTitle(input.title), organizationId: ctx.viewer.organizationId, creatorId: ctx.viewer.userId },
+    });
+    await recordWebhookEvent(tx, { organizationId: task.organizationId, type: "task.created", record: { id: task.id, typename: "Task" }, at: ctx.clock.now(), data: taskEventData(task) });
+    return task;
   });
 }
 
@@ -81,6 +86,10 @@ export async function finishTask(ctx: AuthedContext, id: string, expectedVersion
   await ctx.prisma.$transaction(async (tx) => {
     await writeTask(ctx, id, expectedVersion, { status, result, completedAt: ctx.clock.now() }, tx);
     // "They promised to pay" does not end the chase: the next one is scheduled while the invoice is unpaid.
-    if (status === "DONE") await scheduleNextChases(tx, [id]);
+    if (status === "DONE") {
+      await scheduleNextChases(tx, [id]);
+      const task = await tx.task.findUniqueOrThrow({ where: { id } });
+      await recordWebhookEvent(tx, { organizationId: task.organizationId, type: "task.completed", record: { id, typename: "Task" }, at: ctx.clock.now(), data: { ...taskEventData(task), result } });
+    }
   });
 }

@@ -118,23 +118,31 @@ async function deliver(options: WebhookWorkerOptions, d: Claimed): Promise<void>
   const latencyMs = Math.round(performance.now() - started);
   const delivered = error === null;
   const delay = delivered ? null : retryDelayMs(d.attempts);
-  await prisma.$transaction([
-    prisma.webhookAttempt.create({ data: { deliveryId: d.id, at: now, statusCode, error, latencyMs } }),
-    prisma.webhookDelivery.update({
+  const disable = !delivered && d.failingSince !== null && now.getTime() - d.failingSince > DISABLE_AFTER_MS;
+  await prisma.$transaction(async (tx) => {
+    await tx.webhookAttempt.create({ data: { deliveryId: d.id, at: now, statusCode, error, latencyMs } });
+    await tx.webhookDelivery.update({
       where: { id: d.id },
-      data: delivered
-        ? { status: "DELIVERED", deliveredAt: new Date() }
-        : delay === null ? { status: "DEAD" } : { nextAttemptAt: new Date(Date.now() + delay) },
-    }),
-    prisma.webhookEndpoint.update({
-      where: { id: d.endpointId },
-      data: delivered
-        ? { failingSince: null }
-        : d.failingSince && now.getTime() - d.failingSince > DISABLE_AFTER_MS
-          ? { enabled: false, disabledReason: `every delivery failed since ${new Date(d.failingSince).toISOString()}; last: ${error}` }
-          : { failingSince: d.failingSince ? new Date(d.failingSince) : now },
-    }),
-  ]);
+      data: delivered ? { status: "DELIVERED", deliveredAt: new Date() } : delay === null ? { status: "DEAD" } : { nextAttemptAt: new Date(Date.now() + delay) },
+    });
+    if (!disable) {
+      await tx.webhookEndpoint.update({ where: { id: d.endpointId }, data: { failingSince: delivered ? null : d.failingSince ? new Date(d.failingSince) : now } });
+      return;
+    }
+    // Disabled only once (by whichever instance gets here first), and then the admins are told: a task each, due
+    // now, so its reminder reaches them live like any other.
+    const reason = `every delivery to ${d.url} failed since ${new Date(d.failingSince!).toISOString()}; last: ${error}`;
+    const { count } = await tx.webhookEndpoint.updateMany({ where: { id: d.endpointId, enabled: true }, data: { enabled: false, disabledReason: reason } });
+    if (!count) return;
+    const endpoint = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: d.endpointId }, select: { organizationId: true } });
+    const admins = await tx.user.findMany({ where: { organizationId: endpoint.organizationId, role: "ADMIN", active: true }, select: { id: true } });
+    await tx.task.createMany({
+      data: admins.map((admin) => ({
+        organizationId: endpoint.organizationId, assigneeId: admin.id, type: "OTHER" as const, dueAt: now,
+        title: `Webhook endpoint disabled: ${reason}. Fix the receiver, then enable it again (updateWebhookEndpoint).`.slice(0, 300),
+      })),
+    });
+  });
 }
 
 async function readCapped(response: Response): Promise<void> {
