@@ -35,8 +35,11 @@ export interface Config {
   limits: Limits;
   /** Schema introspection (and so GraphiQL's docs); off in production unless asked for. */
   introspection: boolean;
-  /** Outbound webhooks: private/loopback receivers allowed (tests, intranets), per-attempt timeout, worker poll. */
-  webhooks: { allowPrivateAddresses: boolean; timeoutMs: number; pollMs: number };
+  /**
+   * Outbound webhooks: private/loopback receivers allowed (tests, intranets), per-attempt timeout, worker poll, and
+   * how long a claimed delivery stays its instance's (at least twice the timeout) before another may retry it.
+   */
+  webhooks: { allowPrivateAddresses: boolean; timeoutMs: number; pollMs: number; leaseMs: number };
   /** Origins allowed by CORS; empty means any origin (tokens are bearer headers, not cookies). */
   corsOrigins: string[];
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
@@ -120,6 +123,7 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool(false),
   WEBHOOK_TIMEOUT_MS: int(10_000, 100),
   WEBHOOK_POLL_MS: int(500, 10),
+  WEBHOOK_LEASE_MS: int(120_000, 1000),
   SUBSCRIPTIONS_PER_USER: int(20, 1),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1),
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: int(30, 1),
@@ -207,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       expensivePerMinute: e.RATE_LIMIT_EXPENSIVE_PER_MINUTE,
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
-    webhooks: { allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES!, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS },
+    webhooks: { allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES!, timeoutMs: e.WEBHOOK_TIMEOUT_MS, pollMs: e.WEBHOOK_POLL_MS, leaseMs: Math.max(e.WEBHOOK_LEASE_MS, e.WEBHOOK_TIMEOUT_MS * 2) },
     corsOrigins: e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY!,
     metricsToken: e.METRICS_TOKEN,

@@ -21,7 +21,7 @@ const received: Received[] = [];
 const answers: (number | "hang")[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ config: { webhooks: { allowPrivateAddresses: true, timeoutMs: 300, pollMs: 50 } } as never });
+  server = await startTestServer({ config: { webhooks: { allowPrivateAddresses: true, timeoutMs: 300, pollMs: 50, leaseMs: 60_000 } } as never });
   receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -40,7 +40,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const worker = () => startWebhookWorker({ prisma: server.app.services.prisma, sql: server.app.database, log: server.app.services.log, allowPrivateAddresses: true, timeoutMs: 300, pollMs: 60_000 });
+const worker = () => startWebhookWorker({ prisma: server.app.services.prisma, sql: server.app.database, log: server.app.services.log, allowPrivateAddresses: true, timeoutMs: 300, pollMs: 60_000, leaseMs: 60_000 });
 const dueNow = () => server.app.database.query(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' WHERE status = 'PENDING'`);
 
 async function addEndpoint(token: string, eventTypes?: string[]) {

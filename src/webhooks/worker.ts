@@ -12,12 +12,12 @@ export interface WebhookWorkerOptions {
   allowPrivateAddresses: boolean;
   timeoutMs: number;
   pollMs: number;
+  /** A claimed delivery belongs to its instance this long; if the instance dies, another takes it over after. */
+  leaseMs: number;
 }
 
 /** Deliveries claimed per round; each is sent at once, in parallel. */
 const CLAIM = 20;
-/** A claimed delivery belongs to its instance this long; if the instance dies, another takes it over after. */
-const LEASE_MS = 2 * 60_000;
 /** What is read of a receiver's answer (kept for the log); the rest is not waited for. */
 const RESPONSE_CAP = 64 * 1024;
 
@@ -47,7 +47,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions) {
   let timer: NodeJS.Timeout | undefined;
 
   async function round(): Promise<number> {
-    const claimed = await claim(options.sql);
+    const claimed = await claim(options.sql, options.leaseMs);
     await Promise.all(claimed.map((delivery) => deliver(options, delivery).catch((error) => options.log.error({ err: error, deliveryId: delivery.id }, "webhook delivery failed to record"))));
     return claimed.length;
   }
@@ -71,7 +71,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions) {
   };
 }
 
-async function claim(sql: Pick<Database, "query">): Promise<Claimed[]> {
+async function claim(sql: Pick<Database, "query">, leaseMs: number): Promise<Claimed[]> {
   return sql.query<Claimed>(`
     WITH due AS (
       SELECT d.id FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
@@ -82,7 +82,7 @@ async function claim(sql: Pick<Database, "query">): Promise<Claimed[]> {
             AND (older."createdAt", older.id) < (d."createdAt", d.id))
       ORDER BY d."nextAttemptAt" LIMIT ${CLAIM}
       FOR UPDATE OF d SKIP LOCKED)
-    UPDATE "WebhookDelivery" AS d SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') + interval '${LEASE_MS / 1000} seconds', attempts = d.attempts + 1
+    UPDATE "WebhookDelivery" AS d SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${leaseMs / 1000}), attempts = d.attempts + 1
     FROM due, "WebhookEvent" ev, "WebhookEndpoint" e
     WHERE d.id = due.id AND ev.id = d."eventId" AND e.id = d."endpointId"
     RETURNING d.id, d.attempts, d."eventId", ev.payload, e.url, e.secret, e."previousSecret", e.id AS "endpointId",
