@@ -40,7 +40,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const worker = () => startWebhookWorker({ prisma: server.app.services.prisma, sql: server.app.database, log: server.app.services.log, allowPrivateAddresses: true, timeoutMs: 300, pollMs: 60_000, leaseMs: 60_000 });
+const worker = () => startWebhookWorker({ sql: server.app.database, log: server.app.services.log, allowPrivateAddresses: true, timeoutMs: 300, pollMs: 60_000, leaseMs: 60_000 });
 const dueNow = () => server.app.database.query(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' WHERE status = 'PENDING'`);
 
 async function addEndpoint(token: string, eventTypes?: string[]) {
@@ -110,7 +110,7 @@ describe("outbound webhooks", () => {
       expect(sent[0] + sent[1]).toBe(2);
       const failed = await server.gql(`{ webhookEndpoints(first: 1) { edges { node { failingSince deliveries(first: 5, status: PENDING) { edges { node { eventType log { error } } } } } } } }`, {}, admin.token);
       const node = failed.data.webhookEndpoints.edges[0].node;
-      expect(node.failingSince).not.toBeNull();
+      expect(node.failingSince).toBeNull(); // the order got through: the endpoint works, one receiver call hung
       expect(node.deliveries.edges.map((e: any) => [e.node.eventType, e.node.log[0].error])).toEqual([["CLIENT_CREATED", "no answer within 300 ms"]]);
       await dueNow();
       expect((await Promise.all([a.round(), b.round()])).reduce((x, y) => x + y)).toBe(1);

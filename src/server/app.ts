@@ -151,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (config.backgroundJobs) {
         stopJobs.push(startReactivationScheduler(services), startAbcScheduler(services));
         stopJobs.push(startReminderScheduler(services, config.reminderTickMs));
-        const webhooks = startWebhookWorker({ prisma: database.prisma, sql: database, log, ...config.webhooks });
+        const webhooks = startWebhookWorker({ sql: database, log, ...config.webhooks });
         stopJobs.push(() => void webhooks.stop());
       }
       const { port } = server.address() as AddressInfo;

@@ -90,3 +90,5 @@ ALTER TABLE "WebhookAttempt" ADD CONSTRAINT "WebhookAttempt_deliveryId_fkey" FOR
 
 -- The worker claims due deliveries: only pending ones are indexed for it.
 CREATE INDEX "WebhookDelivery_due_idx" ON "WebhookDelivery" ("nextAttemptAt") WHERE "status" = 'PENDING';
+-- A record's deliveries to an endpoint go oldest first: the worker looks up "an older pending one" per candidate.
+CREATE INDEX "WebhookDelivery_pending_record_idx" ON "WebhookDelivery" ("endpointId", "recordId", "createdAt", "id") WHERE "status" = 'PENDING';
