@@ -63,6 +63,8 @@ describe.skipIf(!onPostgres)("webhook deliveries across instances (PostgreSQL)",
     await waitForAsync(async () => new Set(ids).size === 60, 20_000);
     expect(ids).toHaveLength(60);
     expect(Number(await events())).toBe(60);
+    const twice = await db.database.query<{ n: string }>(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE attempts <> 1`);
+    expect(Number(twice[0]!.n)).toBe(0); // no delivery was claimed by both instances
 
     // Slow answers keep deliveries in flight; the victim dies holding some. Its leases end, the survivor sends them.
     delayMs = 300;

@@ -159,10 +159,14 @@ export type TaskType =
 
 /** An event a webhook endpoint can receive; the payload's `type` is the lower-case dotted form (CLIENT_CREATED is "client.created") */
 export type WebhookEventType =
-  /** A client was created (through the API or an import job's announcement, see import.finished) */
+  /** A client was created through the API (an import announces itself once, with import.finished) */
   | 'CLIENT_CREATED'
+  /** A client got another owner (or none) */
+  | 'CLIENT_REASSIGNED'
   /** A client moved to another pipeline stage */
   | 'CLIENT_STAGE_CHANGED'
+  /** A client's card changed (fields, channel, account manager, custom fields) */
+  | 'CLIENT_UPDATED'
   /** An import job ended (succeeded or failed), with its counts */
   | 'IMPORT_FINISHED'
   /** An order was cancelled */
@@ -172,7 +176,19 @@ export type WebhookEventType =
   /** An order was paid */
   | 'ORDER_PAID'
   /** An order was shipped */
-  | 'ORDER_SHIPPED';
+  | 'ORDER_SHIPPED'
+  /** A lapsed client entered the reactivation list */
+  | 'REACTIVATION_ADDED'
+  /** A reactivation entry closed: won back (by a call or a new purchase) or lost */
+  | 'REACTIVATION_CLOSED'
+  /** A task was done */
+  | 'TASK_COMPLETED'
+  /** A task was created by a person (follow-ups created by rules are announced by their cause) */
+  | 'TASK_CREATED'
+  /** A task's due time came: its reminder fired */
+  | 'TASK_DUE'
+  /** A task stayed overdue past the organization's limit */
+  | 'TASK_ESCALATED';
 
 export type Readme1MutationVariables = Exact<{ [key: string]: never; }>;
 
