@@ -40,7 +40,7 @@ describe.skipIf(!onPostgres)("webhook deliveries across instances (PostgreSQL)",
     cleanups.push(() => db.drop());
     const env = {
       DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? "", BACKGROUND_JOBS: "1",
-      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "1", WEBHOOK_POLL_MS: "20", WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_LEASE_MS: "2000",
+      WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "1", WEBHOOK_POLL_MS: "20", WEBHOOK_TIMEOUT_MS: "1000", WEBHOOK_LEASE_MS: "5000",
     };
     const survivor = await spawnApi(env);
     cleanups.push(() => survivor.kill("SIGKILL"));
