@@ -12,7 +12,7 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * fields). One row's problems are collected together, so a refused row lists everything wrong with it at once.
  */
 export function readRow(line: number, cells: Record<string, string>, mapping: ColumnMapping) {
-  const headerOf = new Map([...mapping.fields].map(([header, field]) => [field, header]));
+  const headerOf = headersOf(mapping);
   const issues: RowIssue[] = [];
   const value = (field: string): string | null => {
     const header = headerOf.get(field);
@@ -55,6 +55,14 @@ export function readRow(line: number, cells: Record<string, string>, mapping: Co
       return custom.values;
     },
   };
+}
+
+/** Field → the file's header, worked out once per file (a million rows share one mapping). */
+const HEADERS = new WeakMap<ColumnMapping, Map<string, string>>();
+function headersOf(mapping: ColumnMapping): Map<string, string> {
+  let headers = HEADERS.get(mapping);
+  if (!headers) HEADERS.set(mapping, (headers = new Map([...mapping.fields].map(([header, field]) => [field, header]))));
+  return headers;
 }
 
 /** A date without a time is midnight UTC of that day. */
