@@ -5,6 +5,7 @@ import { clientWhere } from "../clients/filters.js";
 import { bearerToken } from "../auth/authenticate.js";
 import { ValidationError } from "../graphql/errors.js";
 import { isSupervisor } from "../shared/access.js";
+import { sendJson } from "../server/http-handler.js";
 import { exportClientsCsv } from "./clients-csv.js";
 import { exportContactsCsv } from "./contacts-csv.js";
 import { exportOrdersCsv } from "./orders-csv.js";
@@ -23,15 +24,15 @@ export function createExportHandler(contextFor: ContextFor) {
   return async (req: IncomingMessage, res: ServerResponse, clientIp: string | undefined): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const kind = /^\/export\/(clients|contacts|orders)\.csv$/.exec(url.pathname)?.[1] as "clients" | "contacts" | "orders" | undefined;
-    if (!kind) return json(res, 404, { errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
-    if (req.method !== "GET") return json(res, 405, { errors: [{ message: "Use GET", extensions: { code: "METHOD_NOT_ALLOWED" } }] });
+    if (!kind) return sendJson(res, 404, { errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+    if (req.method !== "GET") return sendJson(res, 405, { errors: [{ message: "Use GET", extensions: { code: "METHOD_NOT_ALLOWED" } }] });
     let ctx: Context;
     try {
       ctx = await contextFor(bearerToken(req.headers.authorization), clientIp);
     } catch {
-      return json(res, 401, { errors: [{ message: "Unauthenticated: invalid or expired token", extensions: { code: "UNAUTHENTICATED" } }] });
+      return sendJson(res, 401, { errors: [{ message: "Unauthenticated: invalid or expired token", extensions: { code: "UNAUTHENTICATED" } }] });
     }
-    if (!ctx.viewer) return json(res, 401, { errors: [{ message: "Authentication required", extensions: { code: "UNAUTHENTICATED" } }] });
+    if (!ctx.viewer) return sendJson(res, 401, { errors: [{ message: "Authentication required", extensions: { code: "UNAUTHENTICATED" } }] });
     const scope: ExportScope = { organizationId: ctx.viewer.organizationId, ...(isSupervisor(ctx.viewer) ? {} : { ownerId: ctx.viewer.userId }) };
     let chunks: AsyncIterable<string>;
     if (kind === "clients") {
@@ -48,7 +49,7 @@ export function createExportHandler(contextFor: ContextFor) {
         }));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return json(res, 400, { errors: [{ message: error.message, extensions: { code: "VALIDATION", issues: error.issues } }] });
+        return sendJson(res, 400, { errors: [{ message: error.message, extensions: { code: "VALIDATION", issues: error.issues } }] });
       }
     } else {
       chunks = kind === "contacts" ? exportContactsCsv(ctx.prisma, scope) : exportOrdersCsv(ctx.prisma, scope);
@@ -59,8 +60,4 @@ export function createExportHandler(contextFor: ContextFor) {
     }
     res.end();
   };
-}
-
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }

@@ -19,11 +19,6 @@ export interface ImportDatabase {
   sql: SqlConnection & Pick<Database, "transaction">;
 }
 
-/** A `timestamp` column read as epoch milliseconds: plain numbers, whatever the driver or the process's time zone. */
-export const epochMs = (column: string, as: string) => `(extract(epoch FROM ${column}) * 1000)::float8 AS "${as}"`;
-
-/** `now()` as Prisma stores time: UTC in a `timestamp` column, whatever the session's time zone. */
-export const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
 
 export interface BulkColumn {
   name: string;
@@ -112,4 +107,12 @@ export async function findAnyWay<T>(
   const param = (value: unknown) => `$${values.push(value)}`;
   const parts = ways.filter((way) => way.lookFor.length > 0).map((way) => way.select(param));
   return parts.length ? sql.query<T>(parts.join("\nUNION ALL\n"), values) : [];
+}
+
+/** Client external id → id, for rows that name their client by it (orders, jobs): one statement per batch. */
+export async function clientIdsByExternalId(sql: Pick<SqlConnection, "query">, organizationId: string, externalIds: string[]): Promise<Map<string, string>> {
+  const clients = await findAnyWay<{ id: string; externalId: string }>(sql, [
+    { lookFor: externalIds, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(externalIds)}::text[])` },
+  ]);
+  return new Map(clients.map((c) => [c.externalId, c.id]));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { findAnyWay, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { findAnyWay, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { NOW_UTC } from "../shared/sql-time.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateClientRow, type ClientImportRow, type RowIssue } from "./client-rows.js";
 import type { CsvRow } from "./csv.js";

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { epochMs, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, NOW_UTC, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { clientIdsByExternalId, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { NOW_UTC, epochMs } from "../shared/sql-time.js";
 import type { FieldDefinition } from "../custom-fields/validate.js";
 import { validateContactRow, type ContactImportRow } from "./contact-rows.js";
 import type { CsvRow } from "./csv.js";
@@ -72,10 +73,7 @@ const CONTACTS: ImportSpec<ContactImportRow, Context> = {
   async writeBatch(db, context, rows, batch) {
     const { organizationId } = context;
     const clientExternalIds = [...new Set(rows.flatMap((r) => (r.employment ? [r.employment.clientExternalId] : [])))];
-    const clients = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
-      { lookFor: clientExternalIds, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(clientExternalIds)}::text[])` },
-    ]);
-    const clientIds = new Map(clients.map((c) => [c.externalId, c.id]));
+    const clientIds = await clientIdsByExternalId(db.sql, organizationId, clientExternalIds);
     const placed = rows.filter((row) => {
       if (!row.employment || clientIds.has(row.employment.clientExternalId)) return true;
       refuse(batch.summary, { line: row.line, column: batch.columnOf("clientExternalId"), message: `no client with the external id "${row.employment.clientExternalId}"` });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { epochMs, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { clientIdsByExternalId, findAnyWay, inImportTransaction, insertRows, type ImportDatabase, updateRows, type BulkColumn } from "./bulk-sql.js";
+import { epochMs } from "../shared/sql-time.js";
 import type { CsvRow } from "./csv.js";
 import { validateOrderRow, type OrderImportRow } from "./order-rows.js";
 import { refuse, runImport, type ImportOptions, type ImportSpec, type ImportSummary } from "./run-import.js";
@@ -63,12 +64,12 @@ const ORDERS: ImportSpec<OrderImportRow, Context> = {
       if (known) clientIds.set(id, known);
       else unknown.push(id);
     }
-    const found = await findAnyWay<{ id: string; externalId: string }>(db.sql, [
-      { lookFor: unknown, select: (p) => `SELECT id, "externalId" FROM "Client" WHERE "organizationId" = ${p(organizationId)}::uuid AND "externalId" = ANY(${p(unknown)}::text[])` },
-    ]);
-    for (const client of found) clientIds.set(client.externalId, client.id);
-    if (context.clientIds.size + found.length > CLIENT_CACHE_LIMIT) context.clientIds.clear();
-    for (const client of found) context.clientIds.set(client.externalId, client.id);
+    const found = await clientIdsByExternalId(db.sql, organizationId, unknown);
+    if (context.clientIds.size + found.size > CLIENT_CACHE_LIMIT) context.clientIds.clear();
+    for (const [externalId, id] of found) {
+      clientIds.set(externalId, id);
+      context.clientIds.set(externalId, id);
+    }
     const placed = rows.filter((row) => {
       if (clientIds.has(row.clientExternalId)) return true;
       refuse(batch.summary, { line: row.line, column: batch.columnOf("clientExternalId"), message: `no client with the external id "${row.clientExternalId}"` });

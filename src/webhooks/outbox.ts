@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../generated/prisma/client.js";
 import { encodeId } from "../graphql/global-id.js";
-import { NOW_UTC } from "../import/bulk-sql.js";
-import { sqlTimestamp } from "../shared/sql-time.js";
+import { NOW_UTC, sqlTimestamp } from "../shared/sql-time.js";
 import { PAYLOAD_VERSION, type WebhookEventType } from "./event-types.js";
 
 export interface WebhookEventInput {

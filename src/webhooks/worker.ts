@@ -1,6 +1,5 @@
 import type { Database } from "../db/database.js";
-import { NOW_UTC } from "../import/bulk-sql.js";
-import { sqlTimestamp } from "../shared/sql-time.js";
+import { epochMs, NOW_UTC, sqlTimestamp } from "../shared/sql-time.js";
 import type { Logger } from "../observability/logger.js";
 import { refusedAddress } from "./address-guard.js";
 import { DISABLE_AFTER_MS, retryDelayMs } from "./retry.js";
@@ -80,7 +79,7 @@ async function claim(sql: Pick<Database, "query">, leaseMs: number): Promise<Cla
       SELECT d.id FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e.id = d."endpointId" AND e.enabled
       WHERE d.id IN (
           -- A bounded window of the most overdue, so a round costs the same whatever the backlog.
-          SELECT id FROM "WebhookDelivery" WHERE status = 'PENDING' AND "nextAttemptAt" <= (now() AT TIME ZONE 'UTC')
+          SELECT id FROM "WebhookDelivery" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${NOW_UTC}
           ORDER BY "nextAttemptAt" LIMIT ${CLAIM * 10})
         AND NOT EXISTS (
           SELECT 1 FROM "WebhookDelivery" older
@@ -88,14 +87,14 @@ async function claim(sql: Pick<Database, "query">, leaseMs: number): Promise<Cla
             AND (older."createdAt", older.id) < (d."createdAt", d.id))
       ORDER BY d."nextAttemptAt" LIMIT ${CLAIM}
       FOR UPDATE OF d SKIP LOCKED)
-    UPDATE "WebhookDelivery" AS d SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${leaseMs / 1000}), attempts = d.attempts + 1
+    UPDATE "WebhookDelivery" AS d SET "nextAttemptAt" = ${NOW_UTC} + make_interval(secs => ${leaseMs / 1000}), attempts = d.attempts + 1
     FROM due, "WebhookEvent" ev, "WebhookEndpoint" e
     WHERE d.id = due.id AND ev.id = d."eventId" AND e.id = d."endpointId"
       -- The claim itself re-checks the row it updates (PostgreSQL re-reads a row changed since the statement began), so a
       -- delivery another instance claimed meanwhile is never claimed twice.
-      AND d.status = 'PENDING' AND d."nextAttemptAt" <= (now() AT TIME ZONE 'UTC')
+      AND d.status = 'PENDING' AND d."nextAttemptAt" <= ${NOW_UTC}
     RETURNING d.id, d.attempts, d."eventId", ev.payload, e.url, e.secret, e."previousSecret", e.id AS "endpointId",
-      (extract(epoch FROM e."previousSecretUntil") * 1000)::float8 AS "previousSecretUntil", (extract(epoch FROM e."failingSince") * 1000)::float8 AS "failingSince"`);
+      ${epochMs('e."previousSecretUntil"', "previousSecretUntil")}, ${epochMs('e."failingSince"', "failingSince")}`);
 }
 
 interface Outcome {
